@@ -1,0 +1,153 @@
+"""The `sitegen` command: argument parsing and exit codes over the pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sitegen import __version__
+from sitegen.errors import ContentError, Diagnostic, UserError
+from sitegen.fields import Invalid, parse_moment
+from sitegen.visibility import Flags
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except ContentError as err:
+        _print_diagnostics(err.diagnostics)
+        print(f"sitegen: {err}; nothing was written", file=sys.stderr)
+        return 1
+    except UserError as err:
+        print(f"sitegen: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitegen",
+        description="Build a community website and its print outputs from content/ and themes/.",
+    )
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build the site into output/")
+    _site_arguments(build)
+    build.add_argument("--out", type=Path, help="the output folder (default: SITE/output)")
+    build.add_argument("--drafts", action="store_true", help="include drafts")
+    build.add_argument("--future", action="store_true", help="include notices dated after now")
+    build.set_defaults(run=_run_build)
+
+    check = commands.add_parser("check", help="check the content as a build would, writing nothing")
+    _site_arguments(check)
+    check.set_defaults(run=_run_check)
+
+    new = commands.add_parser("new", help="start a new content file")
+    new_kinds = new.add_subparsers(title="kinds", metavar="KIND")
+    notice = new_kinds.add_parser("notice", help="a new notice in content/notices/")
+    notice.add_argument("title", help="the notice's title")
+    notice.add_argument(
+        "--site", type=Path, default=Path("."), help="the site folder (default: here)"
+    )
+    notice.add_argument(
+        "--community", action="append", default=[], help="a community slug (repeatable)"
+    )
+    notice.add_argument("--category", help="one of the categories in site.yaml")
+    notice.add_argument("--now", help="the date to put on it (default: now)")
+    notice.set_defaults(run=_run_new_notice)
+
+    init = commands.add_parser("init", help="make a new site in FOLDER")
+    init.add_argument("folder", type=Path)
+    init.set_defaults(run=_run_init)
+    return parser
+
+
+def _site_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "site", nargs="?", type=Path, default=Path("."), help="the site folder (default: here)"
+    )
+    parser.add_argument(
+        "--now", help="build as of this moment, e.g. 2026-11-20 or 2026-11-20T09:00+08:00"
+    )
+
+
+def _now(text: str | None, site: Path) -> datetime:
+    tz = _site_timezone(site)
+    if text is None:
+        return datetime.now(tz)
+    try:
+        return parse_moment(text, tz)
+    except Invalid as err:
+        raise UserError(f"--now: {err.message}\n    hint: {err.hint}") from err
+
+
+def _site_timezone(site: Path) -> ZoneInfo:
+    """The site's time zone for reading --now; the full check of site.yaml comes later."""
+    from sitegen.errors import Diagnostics
+    from sitegen.parse import parse_config
+    from sitegen.sourcetext import UndecodableFile, decode_source
+
+    try:
+        text = decode_source((site / "content" / "site.yaml").read_bytes(), Path("site.yaml")).text
+        config = parse_config(text, Path("site.yaml"), Diagnostics())
+    except (OSError, UndecodableFile):
+        config = None
+    return config.timezone if config else ZoneInfo("Asia/Shanghai")
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    from sitegen.build import build
+
+    out = args.out if args.out is not None else args.site / "output"
+    report = build(
+        args.site, out, _now(args.now, args.site), Flags(drafts=args.drafts, future=args.future)
+    )
+    _print_diagnostics(report.warnings)
+    print(report.summary() + f" -> {out}")
+    return 0
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    from sitegen.build import check
+
+    view, warnings = check(args.site, _now(args.now, args.site))
+    _print_diagnostics(warnings)
+    print(
+        f"checked {len(view.content.notices)} notices, {len(view.content.communities)} communities, "
+        f"{len(view.content.campaigns)} campaigns, {len(view.content.pages)} pages: "
+        f"no errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+    )
+    return 0
+
+
+def _run_new_notice(args: argparse.Namespace) -> int:
+    from sitegen.scaffold import new_notice
+
+    path = new_notice(
+        args.site, args.title, _now(args.now, args.site), args.community, args.category
+    )
+    print(f"created {path}")
+    return 0
+
+
+def _run_init(args: argparse.Namespace) -> int:
+    from sitegen.scaffold import init_site
+
+    init_site(args.folder)
+    print(f"made a new site in {args.folder}; next: cd {args.folder} && sitegen build")
+    return 0

@@ -1,0 +1,71 @@
+"""Where a value came from, what is wrong with it, and the few exceptions a user can fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A place in a source file: the path as the user knows it and a 1-based line."""
+
+    path: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path.as_posix()}:{self.line}" if self.line else self.path.as_posix()
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the user's content, with an optional hint on how to fix it."""
+
+    where: SourceRef
+    message: str
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.severity}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+class Diagnostics:
+    """Collects every problem of a run so that one broken file never hides the others."""
+
+    def __init__(self) -> None:
+        self.items: list[Diagnostic] = []
+
+    def error(self, where: SourceRef, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(where, message, hint))
+
+    def warning(self, where: SourceRef, message: str, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(where, message, hint, severity="warning"))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(self.items, key=lambda d: (d.where.path.as_posix(), d.where.line or 0))
+
+
+class UserError(Exception):
+    """A problem the user can fix: printed without a traceback, exit status 1."""
+
+
+class ContentError(UserError):
+    """The content has errors; each is a Diagnostic."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        count = len([d for d in diagnostics if d.severity == "error"])
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in the content")

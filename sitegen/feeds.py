@@ -1,0 +1,125 @@
+"""Atom feeds, the sitemap and robots.txt: machine-readable outputs, built as XML, not templates."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+from sitegen import urls
+from sitegen.model import Notice
+from sitegen.outputs import Output
+from sitegen.render import Renderer
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_LIMIT = 50
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def atom_feed(
+    renderer: Renderer, path: str, title: str, page_path: str, notices: list[Notice]
+) -> bytes:
+    """An Atom 1.0 feed of `notices` (newest first); links are absolute."""
+    view = renderer.view
+    base = view.config.base_url
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(
+        f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": view.config.language}
+    )
+    entries = sorted(notices, key=lambda n: n.date, reverse=True)[:FEED_LIMIT]
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = urls.canonical(base, path)
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    newest = entries[0].date if entries else (view.notices[0].date if view.notices else view.now)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest)
+    ET.SubElement(
+        feed,
+        f"{{{ATOM}}}link",
+        {"rel": "self", "type": "application/atom+xml", "href": base + path},
+    )
+    ET.SubElement(
+        feed,
+        f"{{{ATOM}}}link",
+        {"rel": "alternate", "type": "text/html", "href": urls.canonical(base, page_path)},
+    )
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = view.config.issuer
+    for notice in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        link = urls.canonical(base, urls.notice_path(notice.slug))
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = link
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = notice.title
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(notice.date)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(notice.date)
+        ET.SubElement(
+            entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": link}
+        )
+        entry_author = ET.SubElement(entry, f"{{{ATOM}}}author")
+        ET.SubElement(entry_author, f"{{{ATOM}}}name").text = notice.issuer
+        if notice.category:
+            ET.SubElement(entry, f"{{{ATOM}}}category", {"term": notice.category})
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = notice.summary
+        body = urls.resolve_refs(
+            notice.body_html, urls.notice_path(notice.slug), renderer.targets, base_url=base
+        )
+        ET.SubElement(entry, f"{{{ATOM}}}content", {"type": "html"}).text = body
+    return _xml(feed)
+
+
+def plan_feeds(renderer: Renderer) -> list[Output]:
+    view = renderer.view
+    site = view.config.title
+
+    def feed(path: str, title: str, page: str, notices: list[Notice]) -> Output:
+        return Output(
+            path, f"the feed {path}", lambda: atom_feed(renderer, path, title, page, notices)
+        )
+
+    outputs = [feed("feed.xml", site, urls.INDEX, view.current)]
+    for community in view.communities:
+        outputs.append(
+            feed(
+                f"communities/{community.slug}/feed.xml",
+                f"{community.name} · {site}",
+                urls.community_path(community.slug),
+                view.current_for(community),
+            )
+        )
+    current = set(map(id, view.current))
+    for campaign in view.campaigns:
+        outputs.append(
+            feed(
+                f"campaigns/{campaign.slug}/feed.xml",
+                f"{campaign.title} · {site}",
+                urls.campaign_path(campaign.slug),
+                [n for n in view.notices_of_campaign(campaign) if id(n) in current],
+            )
+        )
+    return outputs
+
+
+def sitemap(renderer: Renderer, html_paths: list[str]) -> bytes:
+    """Every HTML page but the 404 page, with the date of notices as `lastmod`."""
+    base = renderer.view.config.base_url
+    dates = {urls.notice_path(n.slug): n.date for n in renderer.view.notices}
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    for path in sorted(html_paths):
+        if path == "404.html":
+            continue
+        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = urls.canonical(base, path)
+        if path in dates:
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = dates[path].date().isoformat()
+    return _xml(root)
+
+
+def robots(base_url: str) -> bytes:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n".encode()

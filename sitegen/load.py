@@ -1,0 +1,211 @@
+"""Reading a site folder: every content file decoded, parsed and cross-checked.
+
+This is the I/O edge of the pipeline; the parsing itself is in `sitegen.parse`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from sitegen.errors import Diagnostics, SourceRef, UserError
+from sitegen.markup import MarkdownConverter
+from sitegen.model import Campaign, Community, Document, Notice, Page, SiteConfig, Theme
+from sitegen.parse import (
+    ParseContext,
+    parse_campaign,
+    parse_community,
+    parse_config,
+    parse_notice,
+    parse_page,
+)
+from sitegen.sourcetext import UndecodableFile, decode_source
+from sitegen.themes import ThemeLibrary
+
+T = TypeVar("T")
+
+# Pages are published at the top level; these names are taken by the site itself.
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "notices",
+        "communities",
+        "campaigns",
+        "categories",
+        "tags",
+        "archive",
+        "static",
+        "assets",
+        "print",
+        "search",
+        "feeds",
+    }
+)
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Everything a site's folder says, checked; no notion of time yet."""
+
+    site_dir: Path
+    config: SiteConfig
+    notices: tuple[Notice, ...]
+    communities: tuple[Community, ...]
+    campaigns: tuple[Campaign, ...]
+    pages: tuple[Page, ...]
+    assets: tuple[str, ...]  # content paths under assets/, e.g. "assets/map.svg"
+    theme: Theme
+    campaign_themes: dict[str, Theme]  # campaign slug -> its theme
+
+
+def is_ignored(name: str) -> bool:
+    """Hidden files and editors' temporary and backup files."""
+    return name.startswith((".", "~$", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
+
+
+def list_content_files(content_dir: Path) -> list[str]:
+    files = []
+    for path in content_dir.rglob("*"):
+        relative = path.relative_to(content_dir)
+        if path.is_file() and not any(is_ignored(part) for part in relative.parts):
+            files.append(relative.as_posix())
+    return sorted(files)
+
+
+def load_site(site_dir: Path, diagnostics: Diagnostics) -> SiteContent | None:
+    """Load and check a whole site; None when any error was reported."""
+    content_dir = site_dir / "content"
+    config_path = content_dir / "site.yaml"
+    if not config_path.is_file():
+        raise UserError(
+            f"{site_dir}: no content/site.yaml here, so this is not a sitegen site\n"
+            "    hint: run the command inside your site's folder, or make one with `sitegen init FOLDER`"
+        )
+    files = list_content_files(content_dir)
+    reader = _FileReader(site_dir, diagnostics)
+    config_text = reader.read("site.yaml")
+    config = (
+        parse_config(config_text, reader.shown("site.yaml"), diagnostics)
+        if config_text is not None
+        else None
+    )
+    if config is None:
+        return None
+
+    ctx = ParseContext(config, MarkdownConverter(set(files)), diagnostics)
+    communities = reader.parse_all(files, "communities", (".yaml", ".yml"), parse_community, ctx)
+    ctx.community_slugs = frozenset(c.slug for c in communities)
+    campaigns = reader.parse_all(files, "campaigns", (".md",), parse_campaign, ctx)
+    ctx.campaign_slugs = frozenset(c.slug for c in campaigns)
+    pages = reader.parse_all(files, "pages", (".md",), parse_page, ctx)
+    notices = reader.parse_all(files, "notices", (".md",), parse_notice, ctx)
+
+    _check_unique_slugs(communities, diagnostics, "community")
+    _check_unique_slugs(campaigns, diagnostics, "campaign")
+    _check_unique_slugs(pages, diagnostics, "page")
+    _check_unique_slugs(notices, diagnostics, "notice")
+    for page in pages:
+        if page.slug in RESERVED_PAGE_SLUGS:
+            diagnostics.error(
+                SourceRef(page.source, 1),
+                f"the page address `{page.slug}/` is used by the site itself",
+                f"add `slug: {page.slug}-page` or another name",
+            )
+
+    themes = ThemeLibrary(site_dir, diagnostics)
+    if config.theme and not themes.exists(config.theme):
+        diagnostics.error(
+            SourceRef(reader.shown("site.yaml")),
+            f"`theme`: no theme `{config.theme}` in themes/",
+            "available themes: " + ", ".join(themes.available()),
+        )
+    site_theme = themes.get(config.theme)
+    campaign_themes = {}
+    for campaign in campaigns:
+        if campaign.theme and not themes.exists(campaign.theme):
+            diagnostics.error(
+                SourceRef(campaign.source),
+                f"`theme`: no theme `{campaign.theme}` in themes/",
+                "available themes: " + ", ".join(themes.available()),
+            )
+            continue
+        theme = themes.get(campaign.theme or config.theme)
+        if theme is not None:
+            campaign_themes[campaign.slug] = theme
+
+    if diagnostics.errors or site_theme is None:
+        return None
+    return SiteContent(
+        site_dir=site_dir,
+        config=config,
+        notices=tuple(notices),
+        communities=tuple(communities),
+        campaigns=tuple(campaigns),
+        pages=tuple(pages),
+        assets=tuple(f for f in files if f.startswith("assets/")),
+        theme=site_theme,
+        campaign_themes=campaign_themes,
+    )
+
+
+class _FileReader:
+    def __init__(self, site_dir: Path, diagnostics: Diagnostics) -> None:
+        self.site_dir = site_dir
+        self.diagnostics = diagnostics
+
+    def shown(self, content_path: str) -> Path:
+        return Path("content") / content_path
+
+    def read(self, content_path: str) -> str | None:
+        shown = self.shown(content_path)
+        try:
+            decoded = decode_source((self.site_dir / shown).read_bytes(), shown)
+        except UndecodableFile as err:
+            self.diagnostics.items.append(err.diagnostic)
+            return None
+        if decoded.warning:
+            self.diagnostics.items.append(decoded.warning)
+        return decoded.text
+
+    def parse_all(
+        self,
+        files: list[str],
+        folder: str,
+        suffixes: tuple[str, ...],
+        parse: Callable[[str, Path, str, ParseContext], T | None],
+        ctx: ParseContext,
+    ) -> list[T]:
+        items = []
+        for content_path in files:
+            if not content_path.startswith(folder + "/"):
+                continue
+            if not content_path.lower().endswith(suffixes):
+                self.diagnostics.warning(
+                    SourceRef(self.shown(content_path)),
+                    f"ignored: only {' and '.join(suffixes)} files are read in content/{folder}/",
+                    "rename the file if it is meant to be published",
+                )
+                continue
+            text = self.read(content_path)
+            if text is not None:
+                item = parse(text, self.shown(content_path), content_path, ctx)
+                if item is not None:
+                    items.append(item)
+        return items
+
+
+def _check_unique_slugs(
+    items: list[Document] | list[Community], diagnostics: Diagnostics, kind: str
+) -> None:
+    first_by_slug: dict[str, Path] = {}
+    for item in items:
+        first = first_by_slug.setdefault(item.slug, item.source)
+        if first != item.source:
+            diagnostics.error(
+                SourceRef(item.source, 1),
+                f"two {kind} files give the address `{item.slug}`: {first.as_posix()} and {item.source.as_posix()}",
+                "add a different `slug:` to one of them"
+                if kind != "community"
+                else "rename one of the files",
+            )

@@ -1,0 +1,198 @@
+"""The one configured Markdown converter.
+
+Choices, and why:
+- Raw HTML is escaped, never passed through (as Hugo does by default): staff
+  paste from Word and web pages, and nothing they paste may run script.
+- Every link and image is checked: `other.md` becomes a reference to that item's
+  page, `../assets/x.png` to the published asset; a target that does not exist is
+  an error; only http(s), mailto and tel schemes survive.
+- Internal targets are written as `sitegen-ref:<content path>` so the HTML does not
+  depend on slugs or on where the page is published; `sitegen.urls.resolve_refs`
+  turns them into relative URLs for each output.
+- Line breaks inside a paragraph are kept (`nl2br`): staff write as in Word.
+- Heading ids keep Chinese text (`#一基本情况`, not `#_1`).
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from functools import partial
+from urllib.parse import unquote, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify
+from markdown.treeprocessors import Treeprocessor
+
+REF_SCHEME = "sitegen-ref:"
+SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    target: str
+    message: str
+    hint: str | None = None
+    severity: str = "error"
+
+
+@dataclass
+class Rendered:
+    html: str
+    refs: set[str] = field(default_factory=set)  # content paths this body links to
+    broken: list[BrokenLink] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+
+
+class _LinkChecker(Treeprocessor):
+    """Rewrites links and images to content references; removes anything unsafe."""
+
+    def __init__(self, md: markdown.Markdown, converter: MarkdownConverter) -> None:
+        super().__init__(md)
+        self.converter = converter
+
+    def run(self, root: etree.Element) -> None:
+        result = self.converter.current
+        for parent in list(root.iter()):
+            for index, element in enumerate(list(parent)):
+                if element.tag == "table":
+                    wrapper = etree.Element("div", {"class": "table-wrap"})
+                    parent.remove(element)
+                    wrapper.append(element)
+                    parent.insert(index, wrapper)
+        for element in root.iter():
+            for name in [n for n in element.attrib if n.lower().startswith("on")]:
+                del element.attrib[name]
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            if attribute and attribute in element.attrib:
+                self._check(element, attribute, result)
+            if element.tag == "img":
+                element.set("loading", "lazy")
+
+    def _check(self, element: etree.Element, attribute: str, result: Rendered) -> None:
+        raw = element.get(attribute, "").strip()
+        parts = urlsplit(raw)
+        scheme = parts.scheme.lower()
+        if scheme in SAFE_SCHEMES or (not scheme and not parts.path and parts.fragment):
+            return
+        if scheme or raw.startswith("//"):
+            del element.attrib[attribute]
+            result.broken.append(
+                BrokenLink(
+                    raw,
+                    f"the link `{raw}` was removed: only http, https, mailto and tel "
+                    "links are allowed",
+                    None,
+                )
+            )
+            return
+        target = self.converter.resolve(unquote(parts.path))
+        if target is None:
+            result.broken.append(self.converter.describe_missing(unquote(parts.path), raw))
+            return
+        result.refs.add(target)
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        element.set(attribute, f"{REF_SCHEME}{target}{fragment}")
+
+
+class _SafeLinks(Extension):
+    def __init__(self, converter: MarkdownConverter) -> None:
+        super().__init__()
+        self.converter = converter
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_LinkChecker(md, self.converter), "sitegen_links", 1)
+
+
+class MarkdownConverter:
+    """Converts Markdown bodies of content files, checking their links.
+
+    `content_files` is every file under content/ as a posix path relative to it
+    ("notices/a.md", "assets/map.svg"); links resolve against it.
+    """
+
+    def __init__(self, content_files: set[str]) -> None:
+        self.content_files = content_files
+        self.current = Rendered("")
+        self.base_dir = ""
+        self._md = markdown.Markdown(
+            extensions=[
+                "tables",
+                "sane_lists",
+                "fenced_code",
+                "nl2br",
+                "toc",
+                _SafeLinks(self),
+            ],
+            extension_configs={
+                "toc": {"slugify": partial(slugify, unicode=True), "toc_depth": "2-4"}
+            },
+            output_format="html",
+        )
+
+    def convert(self, text: str, source: str) -> Rendered:
+        """Convert the body of the content file `source` (posix path under content/)."""
+        self.current = Rendered("")
+        self.base_dir = posixpath.dirname(source)
+        self._md.reset()
+        self.current.html = self._md.convert(text)
+        self.current.headings = [t["name"] for t in getattr(self._md, "toc_tokens", [])]
+        return self.current
+
+    def resolve(self, path: str) -> str | None:
+        """The content file a link path names, relative to the current file or, with a
+        leading `/`, to content/; None when there is no such file."""
+        if not path:
+            return None
+        joined = path.lstrip("/") if path.startswith("/") else posixpath.join(self.base_dir, path)
+        normal = posixpath.normpath(joined)
+        if normal.startswith("../") or normal == "..":
+            return None
+        return normal if normal in self.content_files else None
+
+    def describe_missing(self, path: str, raw: str) -> BrokenLink:
+        name = posixpath.basename(path.rstrip("/"))
+        candidates = [f for f in self.content_files if posixpath.basename(f) == name]
+        if candidates:
+            suggestion = posixpath.relpath(sorted(candidates)[0], self.base_dir or ".")
+            return BrokenLink(
+                raw, f"the link `{raw}` points at nothing", f"did you mean `{suggestion}`?"
+            )
+        if path.endswith("/") or "/index.html" in path:
+            hint = "link to the Markdown file of the item instead, for example `2026-11-18-停水通知.md`"
+        else:
+            hint = "check the file name; images and attachments go in content/assets/"
+        return BrokenLink(raw, f"the link `{raw}` points at nothing", hint)
+
+
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_SENTENCE_END = "。！？!?；;"
+
+
+def summarize(body_html: str, limit: int = 100) -> str:
+    """A plain-text summary of the first paragraphs, cut at a sentence end if one is near.
+
+    CJK text has no spaces, so we cut by characters, preferring the last 。！？
+    in the second half of the limit."""
+    text = ""
+    for paragraph in _PARAGRAPH.findall(body_html):
+        plain = html.unescape(_TAG.sub("", paragraph)).replace("\n", "").strip()
+        if plain:
+            text += plain
+        if len(text) >= limit:
+            break
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    ends = [cut.rfind(mark) for mark in _SENTENCE_END]
+    best = max(ends)
+    if best >= limit // 2:
+        return cut[: best + 1]
+    return cut.rstrip("，、,;；：:") + "…"

@@ -1,0 +1,150 @@
+"""The typed, read-only content model: what the validators produce and the renderers read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+PAPERS = ("A5", "A4", "A3", "A2")
+ORIENTATIONS = ("portrait", "landscape")
+DEFAULT_CATEGORIES = ("通知", "公告", "公示", "活动", "便民服务")
+
+
+@dataclass(frozen=True)
+class PaperSpec:
+    paper: str = "A4"
+    orientation: str = "portrait"
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str
+    base_url: str  # always ends with "/"
+    description: str = ""
+    language: str = "zh-CN"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    theme: str | None = None
+    issuer: str = ""
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    per_page: int = 10
+    posters: PaperSpec = field(default_factory=PaperSpec)
+
+
+@dataclass(frozen=True)
+class Document:
+    """What every Markdown item has: where it came from and its rendered body."""
+
+    slug: str
+    title: str
+    source: Path  # relative to the site root, as shown in messages
+    body_html: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Notice(Document):
+    date: datetime
+    expires: datetime | None = None
+    communities: tuple[str, ...] = ()  # empty: for all communities
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    campaign: str | None = None
+    pinned: bool = False
+    urgent: bool = False
+    draft: bool = False
+    issuer: str = ""
+    poster: PaperSpec | None = None  # None: no poster
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def for_all(self) -> bool:
+        return not self.communities
+
+
+@dataclass(frozen=True)
+class Campaign(Document):
+    slogans: tuple[str, ...] = ()
+    start: datetime | None = None
+    end: datetime | None = None
+    theme: str | None = None
+    communities: tuple[str, ...] = ()
+    banner_cm: tuple[float, float] = (400.0, 70.0)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Page(Document):
+    menu: int | None = None
+    draft: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Office:
+    address: str = ""
+    phone: str = ""
+    hours: str = ""
+
+
+@dataclass(frozen=True)
+class OrgBody:
+    layer: str
+    body: str
+    duties: str = ""
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    role: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Board:
+    id: str
+    location: str
+    paper: str = "A4"
+    slots: int = 6
+
+
+@dataclass(frozen=True)
+class Community:
+    slug: str
+    name: str
+    source: Path
+    households: int | None = None
+    population: int | None = None
+    area_km2: float | None = None
+    formed_from: tuple[str, ...] = ()
+    boundaries: dict[str, str] = field(default_factory=dict)  # east/south/west/north
+    office: Office = field(default_factory=Office)
+    organization: tuple[OrgBody, ...] = ()
+    staff: tuple[StaffMember, ...] = ()
+    services: tuple[str, ...] = ()
+    boards: tuple[Board, ...] = ()
+    description_html: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme folder, resolved with its `extends` chain (child first)."""
+
+    name: str  # folder name; "default" is the built-in theme
+    title: str
+    chain: tuple[Path, ...]  # theme folders, child first, the built-in default last
+    palette: dict[str, str]
+    fonts: dict[str, str]
+    logo: str | None  # path under static/<name>/ of the theme that provides it
+    logo_theme: str | None
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file under content/assets/ referenced by or published with the site."""
+
+    source: Path  # absolute
+    url_path: str  # path in the output, e.g. "assets/map.svg"

@@ -1,0 +1,363 @@
+"""Pure parsing: the text of one content file in, one typed model object out.
+
+Nothing here opens a file; `sitegen.load` does the I/O. Problems go to the
+reader's Diagnostics and the function returns None for an unusable file, so a
+run reports every broken file at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen import schemas
+from sitegen.errors import Diagnostics
+from sitegen.fields import FieldReader, Invalid
+from sitegen.frontmatter import split_front_matter
+from sitegen.markup import MarkdownConverter, Rendered, summarize
+from sitegen.model import (
+    DEFAULT_CATEGORIES,
+    Board,
+    Campaign,
+    Community,
+    Notice,
+    Office,
+    OrgBody,
+    Page,
+    PaperSpec,
+    SiteConfig,
+    StaffMember,
+)
+from sitegen.slugs import is_valid_slug, slugify
+from sitegen.yamlnodes import Map, Node, YamlSyntaxError, parse_yaml
+
+
+@dataclass
+class ParseContext:
+    """What parsing one file needs to know about the rest of the site."""
+
+    config: SiteConfig
+    converter: MarkdownConverter
+    diagnostics: Diagnostics
+    community_slugs: frozenset[str] = frozenset()
+    campaign_slugs: frozenset[str] = frozenset()
+
+    def reader(self, source: Path) -> FieldReader:
+        return FieldReader(source, self.diagnostics, self.config.timezone)
+
+
+def read_yaml(text: str, reader: FieldReader, first_line: int = 1) -> Node | None:
+    """Parse YAML, turning a syntax error into a diagnostic; None when unusable."""
+    try:
+        return parse_yaml(text, first_line)
+    except YamlSyntaxError as err:
+        reader.error(err.line, err.message, err.hint)
+        return None
+
+
+def _key_line(node: Node | None, key: str) -> int | None:
+    return node.keys.get(key) if isinstance(node, Map) else None
+
+
+# --- site.yaml ------------------------------------------------------------------
+
+
+def parse_config(text: str, source: Path, diagnostics: Diagnostics) -> SiteConfig | None:
+    reader = FieldReader(source, diagnostics)
+    node = read_yaml(text, reader)
+    errors_before = len(diagnostics.errors)
+    values = reader.read_map(node, schemas.SITE)
+    base_url = values.get("base_url", "")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        reader.error(
+            _key_line(node, "base_url"),
+            f"`base_url` must be an absolute address, found `{base_url}`",
+            "write it in full, for example https://www.example.gov.cn/",
+        )
+    timezone = ZoneInfo("Asia/Shanghai")
+    if "timezone" in values:
+        try:
+            timezone = ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            reader.error(
+                _key_line(node, "timezone"),
+                f"unknown time zone `{values['timezone']}`",
+                "use a name such as Asia/Shanghai",
+            )
+    if len(diagnostics.errors) > errors_before:
+        return None
+    posters = values.get("posters", {})
+    return SiteConfig(
+        title=values["title"],
+        base_url=base_url.rstrip("/") + "/",
+        description=values.get("description", ""),
+        language=values.get("language", "zh-CN"),
+        timezone=timezone,
+        theme=values.get("theme"),
+        issuer=values.get("issuer", values["title"]),
+        categories=tuple(values.get("categories", DEFAULT_CATEGORIES)),
+        per_page=values.get("per_page", 10),
+        posters=PaperSpec(**posters),
+    )
+
+
+# --- Markdown files with front matter --------------------------------------------
+
+
+@dataclass
+class _MarkdownFile:
+    node: Node | None
+    values: dict[str, Any]
+    body: Rendered
+    body_line: int
+    body_text: str
+
+
+def _read_markdown_file(
+    text: str, source: Path, content_path: str, schema: dict, ctx: ParseContext
+) -> _MarkdownFile | None:
+    reader = ctx.reader(source)
+    try:
+        parts = split_front_matter(text)
+    except Invalid as problem:
+        reader.error(problem.line, problem.message, problem.hint)
+        return None
+    node = read_yaml(parts.front_matter, reader, parts.front_matter_line)
+    if node is None and parts.front_matter.strip():
+        return None
+    values = reader.read_map(node, schema, line=parts.front_matter_line)
+    body = ctx.converter.convert(parts.body, content_path)
+    for broken in body.broken:
+        line = _line_of(parts.body, broken.target, parts.body_line)
+        if broken.severity == "warning":
+            ctx.diagnostics.warning(reader.where(line), broken.message, broken.hint)
+        else:
+            ctx.diagnostics.error(reader.where(line), broken.message, broken.hint)
+    return _MarkdownFile(node, values, body, parts.body_line, parts.body)
+
+
+def _line_of(body: str, needle: str, first_line: int) -> int:
+    index = body.find(needle)
+    return first_line + body.count("\n", 0, index) if index >= 0 else first_line
+
+
+def _slug(values: dict[str, Any], node: Node | None, source: Path, reader: FieldReader) -> str:
+    if "slug" in values:
+        slug = values["slug"]
+        if not is_valid_slug(slug):
+            reader.error(
+                _key_line(node, "slug"),
+                f"`slug` may use only a-z, 0-9 and hyphens, found `{slug}`",
+                f"write `slug: {slugify(slug) or 'notice-1'}`",
+            )
+        return slug
+    slug = slugify(source.stem)
+    if not slug:
+        reader.error(1, "cannot make an address from the file name", "add a `slug:` line")
+    return slug
+
+
+def _check_audience(
+    values: dict, node: Node | None, reader: FieldReader, ctx: ParseContext
+) -> tuple[str, ...]:
+    communities = values.get("communities") or []
+    for slug in communities:
+        if slug not in ctx.community_slugs:
+            reader.error(
+                _key_line(node, "communities"),
+                f"unknown community `{slug}` in `communities`",
+                _suggest(slug, ctx.community_slugs, "communities are"),
+            )
+    return tuple(communities)
+
+
+def _suggest(value: str, known: frozenset[str] | tuple[str, ...], what: str) -> str:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.5)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"the {what}: " + ", ".join(sorted(known)) if known else f"no {what} defined"
+
+
+def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) -> Notice | None:
+    parsed = _read_markdown_file(text, source, content_path, schemas.NOTICE, ctx)
+    if parsed is None:
+        return None
+    values, node = parsed.values, parsed.node
+    reader = ctx.reader(source)
+    errors_before = len(ctx.diagnostics.errors)
+    slug = _slug(values, node, source, reader)
+    communities = _check_audience(values, node, reader, ctx)
+    category = values.get("category")
+    if category is not None and category not in ctx.config.categories:
+        reader.error(
+            _key_line(node, "category"),
+            f"unknown category `{category}`",
+            _suggest(category, ctx.config.categories, "categories in site.yaml are"),
+        )
+    campaign = values.get("campaign")
+    if campaign is not None and campaign not in ctx.campaign_slugs:
+        reader.error(
+            _key_line(node, "campaign"),
+            f"unknown campaign `{campaign}`",
+            _suggest(campaign, ctx.campaign_slugs, "campaigns are"),
+        )
+    if "date" in values and "expires" in values and values["expires"] <= values["date"]:
+        reader.error(
+            _key_line(node, "expires"),
+            f"`expires` ({values['expires']:%Y-%m-%d %H:%M}) is not after `date` "
+            f"({values['date']:%Y-%m-%d %H:%M})",
+            "a notice must be published before it expires; check the two dates",
+        )
+    if "title" not in values or "date" not in values or len(ctx.diagnostics.errors) > errors_before:
+        return None
+    return Notice(
+        slug=slug,
+        title=values["title"],
+        source=source,
+        body_html=parsed.body.html,
+        summary=values.get("summary") or summarize(parsed.body.html),
+        date=values["date"],
+        expires=values.get("expires"),
+        communities=communities,
+        category=category,
+        tags=tuple(dict.fromkeys(values.get("tags", ()))),
+        campaign=campaign,
+        pinned=values.get("pinned", False),
+        urgent=values.get("urgent", False),
+        draft=values.get("draft", False),
+        issuer=values.get("issuer") or ctx.config.issuer,
+        poster=_poster(values.get("poster", True), ctx.config.posters),
+        extra=values.get("extra") or {},
+    )
+
+
+def _poster(setting: dict | bool, default: PaperSpec) -> PaperSpec | None:
+    if setting is False:
+        return None
+    if setting is True:
+        return default
+    return PaperSpec(
+        paper=setting.get("paper", default.paper),
+        orientation=setting.get("orientation", default.orientation),
+    )
+
+
+def parse_campaign(
+    text: str, source: Path, content_path: str, ctx: ParseContext
+) -> Campaign | None:
+    parsed = _read_markdown_file(text, source, content_path, schemas.CAMPAIGN, ctx)
+    if parsed is None:
+        return None
+    values, node = parsed.values, parsed.node
+    reader = ctx.reader(source)
+    errors_before = len(ctx.diagnostics.errors)
+    slug = _slug(values, node, source, reader)
+    communities = _check_audience(values, node, reader, ctx)
+    if "start" in values and "end" in values and values["end"] <= values["start"]:
+        reader.error(_key_line(node, "end"), "`end` is not after `start`", "check the two dates")
+    if "title" not in values or len(ctx.diagnostics.errors) > errors_before:
+        return None
+    banner = values.get("banner", {})
+    return Campaign(
+        slug=slug,
+        title=values["title"],
+        source=source,
+        body_html=parsed.body.html,
+        summary=values.get("summary") or summarize(parsed.body.html),
+        slogans=tuple(values.get("slogans", ())),
+        start=values.get("start"),
+        end=values.get("end"),
+        theme=values.get("theme"),
+        communities=communities,
+        banner_cm=(banner.get("width_cm", 400.0), banner.get("height_cm", 70.0)),
+        extra=values.get("extra") or {},
+    )
+
+
+def parse_page(text: str, source: Path, content_path: str, ctx: ParseContext) -> Page | None:
+    parsed = _read_markdown_file(text, source, content_path, schemas.PAGE, ctx)
+    if parsed is None:
+        return None
+    values = parsed.values
+    reader = ctx.reader(source)
+    errors_before = len(ctx.diagnostics.errors)
+    slug = _slug(values, parsed.node, source, reader)
+    if "title" not in values or len(ctx.diagnostics.errors) > errors_before:
+        return None
+    return Page(
+        slug=slug,
+        title=values["title"],
+        source=source,
+        body_html=parsed.body.html,
+        summary=values.get("summary") or summarize(parsed.body.html),
+        menu=values.get("menu"),
+        draft=values.get("draft", False),
+        extra=values.get("extra") or {},
+    )
+
+
+# --- community profiles ---------------------------------------------------------
+
+
+def parse_community(
+    text: str, source: Path, content_path: str, ctx: ParseContext
+) -> Community | None:
+    reader = ctx.reader(source)
+    node = read_yaml(text, reader)
+    if node is None:
+        if not text.strip():
+            reader.error(1, "the file is empty", "a profile needs at least `name: …`")
+        return None
+    errors_before = len(ctx.diagnostics.errors)
+    values = reader.read_map(node, schemas.COMMUNITY)
+    slug = slugify(PurePosixPath(content_path).stem)
+    boards = [
+        Board(**entry) for entry in values.get("boards", []) if {"id", "location"} <= entry.keys()
+    ]
+    seen: set[str] = set()
+    for board in boards:
+        if board.id in seen:
+            reader.error(
+                _key_line(node, "boards"),
+                f"two boards have the id `{board.id}`",
+                "give each board its own id",
+            )
+        if not is_valid_slug(board.id):
+            reader.error(
+                _key_line(node, "boards"),
+                f"board id `{board.id}` may use only a-z, 0-9 and hyphens",
+                f"for example `id: {slugify(board.id) or 'b1'}`",
+            )
+        seen.add(board.id)
+    description = ctx.converter.convert(values.get("description", ""), content_path)
+    for broken in description.broken:
+        reader.error(_key_line(node, "description"), broken.message, broken.hint)
+    if "name" not in values or len(ctx.diagnostics.errors) > errors_before:
+        return None
+    return Community(
+        slug=slug,
+        name=values["name"],
+        source=source,
+        households=values.get("households"),
+        population=values.get("population"),
+        area_km2=values.get("area_km2"),
+        formed_from=tuple(values.get("formed_from", ())),
+        boundaries=values.get("boundaries", {}),
+        office=Office(**values.get("office", {})),
+        organization=tuple(
+            OrgBody(**entry)
+            for entry in values.get("organization", [])
+            if {"layer", "body"} <= entry.keys()
+        ),
+        staff=tuple(
+            StaffMember(**entry)
+            for entry in values.get("staff", [])
+            if {"name", "role"} <= entry.keys()
+        ),
+        services=tuple(values.get("services", ())),
+        boards=tuple(boards),
+        description_html=description.html,
+    )

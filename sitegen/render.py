@@ -1,0 +1,175 @@
+"""Rendering HTML through the theme's templates, with the helpers templates use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from sitegen import urls
+from sitegen.charts import households_chart
+from sitegen.errors import UserError
+from sitegen.model import Campaign, Document, Notice, Theme
+from sitegen.siteview import SiteView
+from sitegen.themes import make_environment, static_dir_name
+
+WEEKDAYS = "一二三四五六日"
+STATE_LABELS = {"draft": "草稿", "scheduled": "待发布", "current": "有效", "expired": "已过期"}
+
+
+def cn_date(moment: datetime) -> str:
+    """The date as a Chinese notice writes it: 2026年11月20日."""
+    return f"{moment.year}年{moment.month}月{moment.day}日"
+
+
+def until(end: datetime) -> str:
+    """The last day covered by an exclusive end moment (`expires`, a campaign's `end`)."""
+    return cn_date(end - timedelta(seconds=1))
+
+
+def palette_css(theme: Theme) -> str:
+    variables = ";".join(
+        f"--{key.replace('_', '-')}:{value}" for key, value in theme.palette.items()
+    )
+    fonts = ";".join(f"--font-{key}:{value}" for key, value in theme.fonts.items())
+    return ":root{" + ";".join(part for part in (variables, fonts) if part) + "}"
+
+
+@dataclass
+class Renderer:
+    """Renders templates for one SiteView; `targets` maps content paths to output paths."""
+
+    view: SiteView
+    targets: dict[str, str]
+
+    @cached_property
+    def category_slugs(self) -> dict[str, str]:
+        return urls.term_slugs(self.view.config.categories)
+
+    @cached_property
+    def tag_slugs(self) -> dict[str, str]:
+        return urls.term_slugs(self.view.by_tag)
+
+    def category_path(self, name: str, number: int = 1) -> str:
+        return _paged(f"categories/{self.category_slugs[name]}", number)
+
+    def tag_path(self, name: str, number: int = 1) -> str:
+        return _paged(f"tags/{self.tag_slugs[name]}", number)
+
+    def theme_for(self, item: Notice | Campaign | None) -> Theme:
+        """A campaign's pages, and the notices of a campaign, wear the campaign's theme."""
+        slug = item.slug if isinstance(item, Campaign) else getattr(item, "campaign", None)
+        return (
+            self.view.content.campaign_themes.get(slug, self.view.content.theme)
+            if slug
+            else self.view.content.theme
+        )
+
+    def _environment(self, theme: Theme) -> jinja2.Environment:
+        cache = self.__dict__.setdefault("_environments", {})
+        if theme.name not in cache:
+            cache[theme.name] = make_environment(theme)
+        return cache[theme.name]
+
+    def static_path(self, theme: Theme, name: str) -> str:
+        for folder in theme.chain:
+            if (folder / "static" / name).is_file():
+                return f"static/{static_dir_name(folder)}/{name}"
+        raise UserError(
+            f"theme `{theme.name}`: a template asks for static/{name}, which no theme has"
+        )
+
+    def stylesheets(self, theme: Theme) -> list[str]:
+        """The built-in `style.css`, then each theme's `theme.css`, parent before child."""
+        sheets = [self.static_path(theme, "style.css")]
+        for folder in reversed(theme.chain):
+            if (folder / "static" / "theme.css").is_file():
+                sheets.append(f"static/{static_dir_name(folder)}/theme.css")
+        return sheets
+
+    def render(self, template: str, here: str, theme: Theme | None = None, **context: Any) -> str:
+        theme = theme or self.view.content.theme
+        helpers = self._helpers(here, theme)
+        try:
+            return self._environment(theme).get_template(template).render(**helpers, **context)
+        except jinja2.TemplateSyntaxError as err:
+            raise UserError(f"{err.filename}:{err.lineno}: template error: {err.message}") from err
+        except jinja2.TemplateError as err:
+            raise UserError(f"template {template} (theme `{theme.name}`): {err}") from err
+
+    def _helpers(self, here: str, theme: Theme) -> dict[str, Any]:
+        view = self.view
+
+        def url(target: str) -> str:
+            return urls.relative(here, target)
+
+        def body(item: Document) -> Markup:
+            return Markup(urls.resolve_refs(item.body_html, here, self.targets))
+
+        def body_html(html: str) -> Markup:
+            return Markup(urls.resolve_refs(html, here, self.targets))
+
+        def state(notice: Notice) -> str:
+            return view.state(notice).value
+
+        return {
+            "site": view.config,
+            "view": view,
+            "now": view.now,
+            "here": here,
+            "theme": theme,
+            "palette_css": palette_css(theme),
+            "canonical": urls.canonical(view.config.base_url, here),
+            "url": url,
+            "static": lambda name: url(self.static_path(theme, name)),
+            "logo_url": url(f"static/{theme.logo_theme}/{theme.logo}") if theme.logo else None,
+            "body": body,
+            "body_html": body_html,
+            "until": until,
+            "stylesheets": [url(path) for path in self.stylesheets(theme)],
+            "households_chart": lambda: households_chart(view.communities),
+            "cn_date": cn_date,
+            "weekday": lambda moment: "星期" + WEEKDAYS[moment.weekday()],
+            "state": state,
+            "state_label": lambda notice: STATE_LABELS[state(notice)],
+            "notice_url": lambda n: url(urls.notice_path(n.slug)),
+            "community_url": lambda c: url(urls.community_path(c.slug)),
+            "campaign_url": lambda c: url(urls.campaign_path(c.slug)),
+            "page_url": lambda p: url(urls.page_path(p.slug)),
+            "category_url": lambda name: url(self.category_path(name)),
+            "tag_url": lambda name: url(self.tag_path(name)),
+            "month_url": lambda year, month: url(urls.month_path(year, month)),
+            "home_url": url(urls.INDEX),
+        }
+
+
+def _paged(folder: str, number: int) -> str:
+    return f"{folder}/{urls.INDEX}" if number == 1 else f"{folder}/page/{number}/{urls.INDEX}"
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a paginated list; `paths[n - 1]` is the output path of page n."""
+
+    number: int
+    count: int
+    items: list[Notice]
+    paths: tuple[str, ...]
+
+    @property
+    def previous(self) -> str | None:
+        return self.paths[self.number - 2] if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.paths[self.number] if self.number < self.count else None
+
+
+def paginate(items: list[Notice], per_page: int, path_of) -> list[Pager]:
+    chunks = [items[i : i + per_page] for i in range(0, len(items), per_page)] or [[]]
+    paths = tuple(path_of(n) for n in range(1, len(chunks) + 1))
+    return [Pager(n, len(chunks), chunk, paths) for n, chunk in enumerate(chunks, start=1)]

@@ -1,0 +1,175 @@
+"""Every key a user may write, and what type its value has.
+
+One table per kind of file; `sitegen.parse` reads files by them. Anything not
+declared here is an unknown key, reported with a "did you mean".
+"""
+
+from __future__ import annotations
+
+from sitegen.fields import (
+    Field,
+    Invalid,
+    boolean,
+    free_form,
+    list_of,
+    moment,
+    moment_end,
+    number,
+    one_of,
+    record,
+    text,
+    whole_number,
+)
+from sitegen.model import ORIENTATIONS, PAPERS
+from sitegen.yamlnodes import Node, Scalar
+
+paper = one_of(*PAPERS)
+orientation = one_of(*ORIENTATIONS)
+PAPER_SCHEMA = {"paper": Field(paper), "orientation": Field(orientation)}
+
+
+def audience(node: Node, reader) -> list[str] | None:
+    """`all` (None) or a list of community slugs."""
+    if isinstance(node, Scalar) and node.text.strip().lower() in ("all", "全部"):
+        return None
+    return list_of(text)(node, reader)
+
+
+def poster_setting(node: Node, reader) -> dict | bool:
+    """`false` (no poster), `true`, or a map of paper settings."""
+    if isinstance(node, Scalar):
+        return boolean(node, reader)
+    return record(PAPER_SCHEMA, "`poster`")(node, reader)
+
+
+def positive(convert):
+    def checked(node: Node, reader):
+        value = convert(node, reader)
+        if value <= 0:
+            raise Invalid(f"expected a number above 0, found `{value}`")
+        return value
+
+    return checked
+
+
+SITE = {
+    "title": Field(text, required=True),
+    "base_url": Field(text, required=True),
+    "description": Field(text),
+    "language": Field(text),
+    "timezone": Field(text),
+    "theme": Field(text),
+    "issuer": Field(text),
+    "categories": Field(list_of(text)),
+    "per_page": Field(positive(whole_number)),
+    "posters": Field(record(PAPER_SCHEMA, "`posters`")),
+}
+
+NOTICE = {
+    "title": Field(text, required=True),
+    "date": Field(moment, required=True),
+    "expires": Field(moment_end),
+    "communities": Field(audience),
+    "category": Field(text),
+    "tags": Field(list_of(text)),
+    "campaign": Field(text),
+    "pinned": Field(boolean),
+    "urgent": Field(boolean),
+    "draft": Field(boolean),
+    "issuer": Field(text),
+    "poster": Field(poster_setting),
+    "summary": Field(text),
+    "slug": Field(text),
+    "extra": Field(free_form),
+}
+
+CAMPAIGN = {
+    "title": Field(text, required=True),
+    "slogans": Field(list_of(text)),
+    "start": Field(moment),
+    "end": Field(moment_end),
+    "theme": Field(text),
+    "communities": Field(audience),
+    "banner": Field(
+        record(
+            {"width_cm": Field(positive(number)), "height_cm": Field(positive(number))},
+            "`banner`",
+        )
+    ),
+    "summary": Field(text),
+    "slug": Field(text),
+    "extra": Field(free_form),
+}
+
+PAGE = {
+    "title": Field(text, required=True),
+    "slug": Field(text),
+    "summary": Field(text),
+    "menu": Field(whole_number),
+    "draft": Field(boolean),
+    "extra": Field(free_form),
+}
+
+COMMUNITY = {
+    "name": Field(text, required=True),
+    "households": Field(positive(whole_number)),
+    "population": Field(positive(whole_number)),
+    "area_km2": Field(positive(number)),
+    "formed_from": Field(list_of(text)),
+    "boundaries": Field(
+        record({side: Field(text) for side in ("east", "south", "west", "north")}, "`boundaries`")
+    ),
+    "office": Field(
+        record(
+            {"address": Field(text), "phone": Field(text), "hours": Field(text)},
+            "`office`",
+        )
+    ),
+    "organization": Field(
+        list_of(
+            record(
+                {
+                    "layer": Field(text, required=True),
+                    "body": Field(text, required=True),
+                    "duties": Field(text),
+                },
+                "an `organization` entry",
+            )
+        )
+    ),
+    "staff": Field(
+        list_of(
+            record(
+                {
+                    "name": Field(text, required=True),
+                    "role": Field(text, required=True),
+                    "phone": Field(text),
+                },
+                "a `staff` entry",
+            )
+        )
+    ),
+    "services": Field(list_of(text)),
+    "boards": Field(
+        list_of(
+            record(
+                {
+                    "id": Field(text, required=True),
+                    "location": Field(text, required=True),
+                    "paper": Field(paper),
+                    "slots": Field(positive(whole_number)),
+                },
+                "a `boards` entry",
+            )
+        )
+    ),
+    "description": Field(text),
+}
+
+THEME = {
+    "name": Field(text),
+    "extends": Field(text),
+    "palette": Field(free_form),
+    "fonts": Field(record({"body": Field(text), "heading": Field(text)}, "`fonts`")),
+    "logo": Field(text),
+}

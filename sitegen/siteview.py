@@ -1,0 +1,119 @@
+"""The site as of one moment: the derived views every output is rendered from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from sitegen.load import SiteContent
+from sitegen.model import Campaign, Community, Notice, Page
+from sitegen.visibility import Flags, State, campaign_is_live, is_current, is_published, state
+
+
+def _newest_first(notices: list[Notice]) -> list[Notice]:
+    return sorted(notices, key=lambda n: (n.date, n.slug), reverse=True)
+
+
+def board_order(notices: list[Notice]) -> list[Notice]:
+    """Urgent first, then pinned, then newest: the order of the front page and the boards."""
+    return sorted(_newest_first(notices), key=lambda n: (not n.urgent, not n.pinned))
+
+
+@dataclass
+class SiteView:
+    content: SiteContent
+    now: datetime
+    flags: Flags = field(default_factory=Flags)
+
+    @property
+    def config(self):
+        return self.content.config
+
+    def state(self, notice: Notice) -> State:
+        return state(notice, self.now)
+
+    @cached_property
+    def notices(self) -> list[Notice]:
+        """Every notice in the output, newest first (expired ones included)."""
+        return _newest_first(
+            [n for n in self.content.notices if is_published(n, self.now, self.flags)]
+        )
+
+    @cached_property
+    def current(self) -> list[Notice]:
+        return board_order([n for n in self.notices if is_current(n, self.now, self.flags)])
+
+    @cached_property
+    def expired(self) -> list[Notice]:
+        return [n for n in self.notices if self.state(n) is State.EXPIRED]
+
+    @cached_property
+    def pages(self) -> list[Page]:
+        return [p for p in self.content.pages if self.flags.drafts or not p.draft]
+
+    @cached_property
+    def menu_pages(self) -> list[Page]:
+        return sorted((p for p in self.pages if p.menu is not None), key=lambda p: (p.menu, p.slug))
+
+    @cached_property
+    def communities(self) -> list[Community]:
+        return sorted(self.content.communities, key=lambda c: c.slug)
+
+    @cached_property
+    def community_by_slug(self) -> dict[str, Community]:
+        return {c.slug: c for c in self.content.communities}
+
+    @cached_property
+    def campaigns(self) -> list[Campaign]:
+        return sorted(
+            self.content.campaigns, key=lambda c: (c.start or self.now, c.slug), reverse=True
+        )
+
+    @cached_property
+    def campaign_by_slug(self) -> dict[str, Campaign]:
+        return {c.slug: c for c in self.content.campaigns}
+
+    @cached_property
+    def live_campaigns(self) -> list[Campaign]:
+        return [c for c in self.campaigns if campaign_is_live(c, self.now)]
+
+    def is_live(self, campaign: Campaign) -> bool:
+        return campaign_is_live(campaign, self.now)
+
+    def current_for(self, community: Community) -> list[Notice]:
+        return [n for n in self.current if n.for_all or community.slug in n.communities]
+
+    def notices_of_campaign(self, campaign: Campaign) -> list[Notice]:
+        return [n for n in self.notices if n.campaign == campaign.slug]
+
+    def audience(self, notice: Notice) -> list[Community]:
+        """The communities a notice is for, in their site order."""
+        if notice.for_all:
+            return self.communities
+        return [self.community_by_slug[slug] for slug in notice.communities]
+
+    @cached_property
+    def by_category(self) -> dict[str, list[Notice]]:
+        groups: dict[str, list[Notice]] = {name: [] for name in self.config.categories}
+        for notice in self.notices:
+            if notice.category:
+                groups[notice.category].append(notice)
+        return {name: items for name, items in groups.items() if items}
+
+    @cached_property
+    def by_tag(self) -> dict[str, list[Notice]]:
+        groups: dict[str, list[Notice]] = defaultdict(list)
+        for notice in self.notices:
+            for tag in notice.tags:
+                groups[tag].append(notice)
+        return dict(sorted(groups.items()))
+
+    @cached_property
+    def by_month(self) -> dict[tuple[int, int], list[Notice]]:
+        groups: dict[tuple[int, int], list[Notice]] = defaultdict(list)
+        for notice in self.notices:
+            local = notice.date.astimezone(self.config.timezone)
+            groups[(local.year, local.month)].append(notice)
+        return dict(sorted(groups.items(), reverse=True))

@@ -1,0 +1,61 @@
+"""Reading the bytes users save: UTF-8 with or without BOM, CRLF, and GB18030 from older editors."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import Diagnostic, SourceRef
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    warning: Diagnostic | None = None
+
+
+class UndecodableFile(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def decode_source(data: bytes, shown_path: Path) -> DecodedText:
+    """Decode a content file to text with LF line endings.
+
+    UTF-8 is expected; a UTF-8 BOM (Notepad) is dropped. Text that is not UTF-8 but
+    is valid GB18030 (a superset of GBK and GB2312) is accepted with a warning, since
+    older Chinese editors still save it. Anything else names the first bad byte.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    warning = None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise UndecodableFile(
+                Diagnostic(
+                    SourceRef(shown_path, _line_of_offset(data, utf8_error.start)),
+                    f"the file is not UTF-8 text: byte offset {utf8_error.start} "
+                    f"(0x{data[utf8_error.start]:02x}) cannot be decoded",
+                    "re-save the file as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8)",
+                )
+            ) from utf8_error
+        warning = Diagnostic(
+            SourceRef(shown_path),
+            "the file is saved as GBK/GB18030, not UTF-8; it was read, but other tools may not",
+            "re-save it as UTF-8 (in Notepad: File > Save As > Encoding: UTF-8; "
+            "in VS Code: click 'GB 18030' in the status bar > Save with Encoding > UTF-8)",
+            severity="warning",
+        )
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return DecodedText(text, warning)
+
+
+def _line_of_offset(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1

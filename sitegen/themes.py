@@ -1,0 +1,155 @@
+"""Themes: loading `theme.yaml`, following `extends`, and the Jinja environment of each."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from sitegen import schemas
+from sitegen.errors import Diagnostics
+from sitegen.fields import FieldReader
+from sitegen.model import Theme
+from sitegen.parse import read_yaml
+from sitegen.sourcetext import UndecodableFile, decode_source
+from sitegen.yamlnodes import Map
+
+BUILTIN_NAME = "default"
+BUILTIN_DIR = Path(__file__).parent / "default_theme"
+PALETTE_KEYS = (
+    "primary",
+    "on_primary",
+    "accent",
+    "background",
+    "surface",
+    "text",
+    "muted",
+    "link",
+    "urgent",
+)
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+
+
+@dataclass
+class ThemeLibrary:
+    """Finds themes in a site's `themes/` folder (and the built-in one) and caches them."""
+
+    site_dir: Path
+    diagnostics: Diagnostics
+    _themes: dict[str, Theme | None] = field(default_factory=dict)
+
+    def get(self, name: str | None) -> Theme | None:
+        """The theme called `name` (None: the built-in one); None after reporting an error."""
+        name = name or BUILTIN_NAME
+        if name not in self._themes:
+            self._themes[name] = None  # guards against `extends` cycles
+            self._themes[name] = self._load(name, chain_seen=())
+        return self._themes[name]
+
+    def exists(self, name: str) -> bool:
+        return name == BUILTIN_NAME or (self.site_dir / "themes" / name / "theme.yaml").is_file()
+
+    def available(self) -> list[str]:
+        folder = self.site_dir / "themes"
+        found = [p.parent.name for p in folder.glob("*/theme.yaml")] if folder.is_dir() else []
+        return sorted({BUILTIN_NAME, *found})
+
+    def _load(self, name: str, chain_seen: tuple[str, ...]) -> Theme | None:
+        folder = self.site_dir / "themes" / name
+        if name == BUILTIN_NAME and (not folder.is_dir() or name in chain_seen):
+            folder = BUILTIN_DIR
+        source = folder / "theme.yaml"
+        shown = source if folder == BUILTIN_DIR else source.relative_to(self.site_dir)
+        reader = FieldReader(shown, self.diagnostics)
+        try:
+            text = decode_source(source.read_bytes(), shown).text
+        except FileNotFoundError:
+            return None
+        except UndecodableFile as err:
+            self.diagnostics.items.append(err.diagnostic)
+            return None
+        node = read_yaml(text, reader)
+        values = reader.read_map(node, schemas.THEME)
+        palette = self._palette(values.get("palette") or {}, node, reader)
+        parent: Theme | None = None
+        if folder != BUILTIN_DIR:
+            parent_name = values.get("extends", BUILTIN_NAME)
+            if parent_name in (*chain_seen, name) and parent_name != BUILTIN_NAME:
+                reader.error(
+                    node.keys.get("extends") if isinstance(node, Map) else None,
+                    f"theme `{name}` extends itself through `{parent_name}`",
+                    "end the chain at `extends: default`",
+                )
+                return None
+            if not self.exists(parent_name):
+                reader.error(
+                    node.keys.get("extends") if isinstance(node, Map) else None,
+                    f"`extends`: no theme `{parent_name}` in themes/",
+                    "available themes: " + ", ".join(self.available()),
+                )
+                return None
+            parent = self._load(parent_name, (*chain_seen, name))
+            if parent is None:
+                return None
+        logo, logo_theme = values.get("logo"), name
+        if logo and not (folder / "static" / logo).is_file():
+            reader.error(
+                node.keys.get("logo") if isinstance(node, Map) else None,
+                f"`logo`: no file `{logo}` in {shown.parent.as_posix()}/static/",
+                "put the logo file in the theme's static/ folder",
+            )
+        if not logo and parent:
+            logo, logo_theme = parent.logo, parent.logo_theme
+        return Theme(
+            name=name,
+            title=values.get("name", name),
+            chain=(folder, *(parent.chain if parent else ())),
+            palette={**(parent.palette if parent else {}), **palette},
+            fonts={**(parent.fonts if parent else {}), **values.get("fonts", {})},
+            logo=logo,
+            logo_theme=logo_theme if logo else None,
+        )
+
+    def _palette(self, raw: object, node, reader: FieldReader) -> dict[str, str]:
+        line = node.keys.get("palette") if isinstance(node, Map) else None
+        if not isinstance(raw, dict):
+            reader.error(line, "`palette` must be a set of `name: colour` lines")
+            return {}
+        palette = {}
+        for key, value in raw.items():
+            if key not in PALETTE_KEYS:
+                close = [k for k in PALETTE_KEYS if k.startswith(key[:3])]
+                hint = (
+                    f"did you mean `{close[0]}`?"
+                    if close
+                    else "colours: " + ", ".join(PALETTE_KEYS)
+                )
+                reader.error(line, f"unknown colour `{key}` in `palette`", hint)
+            elif not isinstance(value, str) or not _COLOUR.fullmatch(value.strip()):
+                reader.error(
+                    line,
+                    f"`palette.{key}`: expected a colour like #b71c1c, found `{value}`",
+                    'quote it: `"#b71c1c"`',
+                )
+            else:
+                palette[key] = value.strip()
+        return palette
+
+
+def static_dir_name(theme_folder: Path) -> str:
+    """The folder under output `static/` that a theme folder's files are published in."""
+    return BUILTIN_NAME if theme_folder == BUILTIN_DIR else theme_folder.name
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """A Jinja environment whose templates come from the theme, then the themes it extends."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([folder / "templates" for folder in theme.chain]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )

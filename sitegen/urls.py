@@ -1,0 +1,95 @@
+"""Where each thing is published, and links between outputs.
+
+Every link inside the site is relative and names a file (`../x/index.html`),
+never a bare folder: so `output/` works from any host, under any sub-path, and
+opened straight from disk, where a folder link would show a file listing.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from sitegen.markup import REF_SCHEME
+from sitegen.slugs import slugify
+
+INDEX = "index.html"
+
+
+def notice_path(slug: str) -> str:
+    return f"notices/{slug}/{INDEX}"
+
+
+def community_path(slug: str) -> str:
+    return f"communities/{slug}/{INDEX}"
+
+
+def campaign_path(slug: str) -> str:
+    return f"campaigns/{slug}/{INDEX}"
+
+
+def page_path(slug: str) -> str:
+    return f"{slug}/{INDEX}"
+
+
+def notice_list_path(number: int) -> str:
+    return f"notices/{INDEX}" if number == 1 else f"notices/page/{number}/{INDEX}"
+
+
+def month_path(year: int, month: int) -> str:
+    return f"archive/{year}/{month:02d}/{INDEX}"
+
+
+def relative(here: str, target: str) -> str:
+    """The relative link from the output file `here` to the output file `target`."""
+    if target == here:
+        return posixpath.basename(target)
+    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+
+
+def canonical(base_url: str, path: str) -> str:
+    """The public address of an output file: `…/notices/x/` for `notices/x/index.html`."""
+    if path == INDEX:
+        return base_url
+    if path.endswith("/" + INDEX):
+        path = path[: -len(INDEX)]
+    return base_url + path
+
+
+def term_slugs(terms: Iterable[str]) -> dict[str, str]:
+    """A unique slug for each category or tag; a pinyin clash gets a number."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for term in sorted(set(terms)):
+        base = slugify(term) or "term"
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        slugs[term] = slug
+    return slugs
+
+
+_REF = re.compile(r'(href|src)="' + re.escape(REF_SCHEME) + r'([^"#]*)(#[^"]*)?"')
+
+
+def resolve_refs(html: str, here: str, targets: dict[str, str], base_url: str | None = None) -> str:
+    """Turn `sitegen-ref:` links of a Markdown body into links from `here`.
+
+    `targets` maps content paths to output paths. A reference to something not in
+    this output (a draft, a notice not yet published) loses its link and keeps its
+    text. With `base_url`, links are absolute (for feeds).
+    """
+    if REF_SCHEME not in html:
+        return html
+
+    def replace(match: re.Match[str]) -> str:
+        attribute, ref, fragment = match.group(1), match.group(2), match.group(3) or ""
+        target = targets.get(ref)
+        if target is None:
+            return 'data-unpublished=""' if attribute == "href" else 'src=""'
+        url = canonical(base_url, target) if base_url else relative(here, target)
+        return f'{attribute}="{url}{fragment}"'
+
+    return _REF.sub(replace, html)

@@ -1,0 +1,122 @@
+"""YAML parsed into position-carrying nodes, with no type guessing.
+
+PyYAML resolves plain scalars the YAML 1.1 way (`no` is False, `10:00` is 600).
+For people writing notices that is a trap, so we only *compose* the document:
+every scalar keeps the exact text that was written and its line, and the field
+schema (`sitegen.fields`) decides what the text means. That is the YAML 1.2
+reading users expect, and it lets every message name the line of the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Scalar:
+    text: str
+    line: int
+    quoted: bool = False
+
+    @property
+    def is_null(self) -> bool:
+        return not self.quoted and self.text in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: list[Node]
+    line: int
+
+
+@dataclass(frozen=True)
+class Map:
+    """A mapping; `keys` holds each key's own line (values carry theirs)."""
+
+    values: dict[str, Node]
+    line: int
+    keys: dict[str, int] = field(default_factory=dict)
+
+
+Node = Scalar | Seq | Map
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, line: int, message: str, hint: str | None) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+        self.hint = hint
+
+
+class DuplicateKey(YamlSyntaxError):
+    pass
+
+
+def parse_yaml(text: str, first_line: int = 1) -> Node | None:
+    """Compose YAML text into nodes; lines are counted from `first_line`."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        raise YamlSyntaxError(line, _describe(err), _hint_for(err, text, mark)) from err
+    except yaml.YAMLError as err:
+        raise YamlSyntaxError(first_line, str(err), None) from err
+    return None if root is None else _convert(root, first_line)
+
+
+def _convert(node: yaml.Node, first_line: int) -> Node:
+    line = node.start_mark.line + first_line
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, line, quoted=node.style in ("'", '"', "|", ">"))
+    if isinstance(node, yaml.SequenceNode):
+        return Seq([_convert(item, first_line) for item in node.value], line)
+    values: dict[str, Node] = {}
+    keys: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        key_line = key_node.start_mark.line + first_line
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlSyntaxError(key_line, "a key must be plain text", None)
+        key = key_node.value
+        if key in values:
+            raise DuplicateKey(
+                key_line,
+                f"the key `{key}` appears twice (first on line {keys[key]})",
+                "keep one of them",
+            )
+        values[key] = _convert(value_node, first_line)
+        keys[key] = key_line
+    return Map(values, line, keys)
+
+
+def _describe(err: yaml.MarkedYAMLError) -> str:
+    problem = err.problem or err.context or "invalid YAML"
+    return f"YAML syntax error: {problem}"
+
+
+def _hint_for(err: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str | None:
+    problem = err.problem or ""
+    if "mapping values are not allowed" in problem:
+        return "put the value in quotes: it contains ': ' (for example  title: \"时间: 9:30\")"
+    if "found character '\\t'" in problem or "\t" in _line_text(text, mark):
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "each line should be `key: value`; check the indentation of this and the line above"
+    if "found undefined alias" in problem or "found unknown escape" in problem:
+        return "put the value in quotes"
+    return None
+
+
+def _line_text(text: str, mark: yaml.Mark | None) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    return lines[mark.line] if mark.line < len(lines) else ""
