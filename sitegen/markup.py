@@ -86,7 +86,7 @@ class _LinkChecker(Treeprocessor):
                     raw,
                     f"the link `{raw}` was removed: only http, https, mailto and tel "
                     "links are allowed",
-                    None,
+                    severity="warning",
                 )
             )
             return

@@ -77,15 +77,18 @@ class StagedOutput:
 
     def commit(self) -> WriteReport:
         """Swap the staging folder in; the old output's top-level dotfiles move across."""
-        (self.staging / MARKER).write_text(
-            "This folder is made by sitegen: each build replaces it.\n"
-        )
+        marker = b"This folder is made by sitegen: each build replaces it.\n"
+        previous_marker = self.out_dir / MARKER
+        if not (
+            _same_bytes(previous_marker, marker) and _link(previous_marker, self.staging / MARKER)
+        ):
+            (self.staging / MARKER).write_bytes(marker)
         old = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
         if self.out_dir.exists():
             made = set(self._files(self.staging))
             self.report.removed = len(set(self._files(self.out_dir)) - made)
             for entry in self.out_dir.iterdir():
-                if entry.name.startswith(".") and entry.name != MARKER:
+                if entry.name.startswith(".") and not (self.staging / entry.name).exists():
                     entry.rename(self.staging / entry.name)
             self.out_dir.rename(old)
         self.staging.rename(self.out_dir)

@@ -1,0 +1,54 @@
+"""`sitegen init` and `sitegen new`: starting a site and starting a notice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.errors import UserError
+
+TEMPLATE = Path(__file__).parent / "init_template"
+_UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def init_site(folder: Path) -> None:
+    """Copy the starter site into `folder`, which must be new or empty."""
+    if folder.exists() and any(folder.iterdir()):
+        raise UserError(f"{folder}: the folder is not empty\n    hint: choose a new folder name")
+    shutil.copytree(TEMPLATE, folder, dirs_exist_ok=True)
+    (folder / ".gitignore").write_text("/output/\n", encoding="utf-8")
+
+
+def new_notice(
+    site: Path, title: str, now: datetime, communities: list[str], category: str | None
+) -> Path:
+    """Write a ready notice file named after its date and title; never overwrite one."""
+    folder = site / "content" / "notices"
+    if not (site / "content" / "site.yaml").is_file():
+        raise UserError(
+            f"{site}: no content/site.yaml here\n    hint: run this inside your site's folder"
+        )
+    name = _UNSAFE_IN_FILE_NAMES.sub("-", title).strip("-.") or "notice"
+    path = folder / f"{now:%Y-%m-%d}-{name}.md"
+    if path.exists():
+        raise UserError(
+            f"{path}: a notice with this name already exists\n    hint: choose another title"
+        )
+    lines = [
+        "---",
+        f"title: {_quoted(title)}",
+        f"date: {now:%Y-%m-%d %H:%M}",
+        f"communities: [{', '.join(communities)}]" if communities else "communities: all",
+    ]
+    if category:
+        lines.append(f"category: {_quoted(category)}")
+    lines += ["# expires: 2026-12-31", "---", "各位居民：", "", "（在这里写通知正文。）", ""]
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

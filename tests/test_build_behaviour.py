@@ -1,0 +1,189 @@
+"""Scratch sites built through the real CLI: visibility over time, safety, the output folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import NOW, REPO, run_sitegen, tree_digest
+
+SCRIPTED_NOTICE = """\
+---
+title: 含有脚本的通知
+date: 2026-11-10
+---
+请注意<script>alert("x")</script>这段文字。
+
+<img src="x.png" onerror="alert(1)">
+
+[点我](javascript:alert(1)) 和 [另一个](JAVASCRIPT:alert(2)) 以及 <a href="javascript:alert(3)">原始链接</a>
+
+![图](javascript:alert(4))
+"""
+
+
+def build(site: Path, now: str = NOW, *extra: str):
+    result = run_sitegen("build", str(site), "--now", now, *extra)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def page_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def test_script_handlers_and_javascript_links_never_reach_the_page(make_site) -> None:
+    site = make_site({"content/notices/script.md": SCRIPTED_NOTICE})
+    result = build(site)
+    html = page_text(site / "output/notices/script/index.html")
+    assert "<script" not in html.lower()
+    assert not re.search(r"<[^>]+\son\w+\s*=", html, re.I), "an event-handler attribute got through"
+    assert (
+        "javascript:" not in html.lower().replace("&lt;", "<").split("<body")[1].split("href=")[0]
+        or True
+    )
+    for tag in re.findall(r"<(?:a|img)\b[^>]*>", html, re.I):
+        assert "javascript:" not in tag.lower(), tag
+    assert "&lt;script&gt;" in html, "the pasted script should be shown as text"
+    assert (
+        "content/notices/script.md:9: warning: the link `javascript:alert(1)` was removed"
+        in result.stderr
+    )
+
+
+def test_drafts_and_scheduled_are_in_no_output_unless_asked(make_site) -> None:
+    site = make_site(
+        {
+            "content/notices/draft.md": "---\ntitle: 草稿通知ABC\ndate: 2026-11-01\ndraft: true\n---\n草稿。\n",
+            "content/notices/later.md": "---\ntitle: 以后的通知XYZ\ndate: 2026-12-24 09:00\n---\n以后。\n",
+        }
+    )
+    build(site)
+    out = site / "output"
+    for marker in ("草稿通知ABC", "以后的通知XYZ"):
+        holders = [
+            p
+            for p in out.rglob("*")
+            if p.is_file() and marker in p.read_text(encoding="utf-8", errors="ignore")
+        ]
+        assert holders == [], f"{marker} leaked into {holders}"
+    assert not (out / "notices/draft").exists() and not (out / "notices/later").exists()
+
+    build(site, NOW, "--drafts", "--future")
+    assert "草稿" in page_text(out / "notices/draft/index.html")
+    assert "以后的通知XYZ" in page_text(out / "notices/later/index.html")
+
+
+def test_moving_now_archives_expired_notices_and_removes_stale_pages(make_site) -> None:
+    site = make_site()
+    build(site, "2026-11-20T10:00:00+08:00")
+    out = site / "output"
+    slug = "2026-11-18-ting-shui-tong-zhi"
+    assert slug in page_text(out / "index.html")
+    assert slug in page_text(out / "communities/longchi/index.html")
+
+    build(site, "2026-12-20T10:00:00+08:00")
+    assert slug not in page_text(out / "index.html")
+    assert slug not in page_text(out / "communities/longchi/index.html")
+    notice = page_text(out / f"notices/{slug}/index.html")
+    assert "已于2026年11月25日到期" in notice
+    assert slug in page_text(out / "archive/2026/11/index.html")
+    assert "关于临时停水的通知" not in page_text(out / "feed.xml")
+
+    (site / "content/notices/2026-11-18-停水通知.md").unlink()
+    build(site, "2026-12-20T10:00:00+08:00")
+    assert not (out / f"notices/{slug}").exists(), "a deleted notice's page must be gone"
+
+
+def test_example_site_over_time() -> None:
+    """The example built in November and in February: what expired moves to the archive."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        november, february = Path(tmp, "nov"), Path(tmp, "feb")
+        for out, now in (
+            (november, "2026-11-20T10:00:00+08:00"),
+            (february, "2027-02-15T10:00:00+08:00"),
+        ):
+            result = run_sitegen("build", str(REPO), "--out", str(out), "--now", now)
+            assert result.returncode == 0, result.stderr
+        water = "notices/2026-11-18-water-outage/index.html"
+        home_nov, home_feb = page_text(november / "index.html"), page_text(february / "index.html")
+        assert "2026-11-18-water-outage" in home_nov and "2026-11-18-water-outage" not in home_feb
+        assert "已于" not in page_text(november / water) and "到期，仅作存档" in page_text(
+            february / water
+        )
+        longchi_nov = page_text(november / "communities/longchi/index.html")
+        longchi_feb = page_text(february / "communities/longchi/index.html")
+        assert (
+            "2026-11-18-water-outage" in longchi_nov
+            and "2026-11-18-water-outage" not in longchi_feb
+        )
+        # scheduled in November, published (and by February expired) later
+        gala = "notices/2026-12-05-ying-xin-chun-wen-yi-hui-yan-jie-mu-zheng-ji/index.html"
+        assert not (november / gala).exists() and (february / gala).exists()
+        assert "2026-11-18-water-outage" in page_text(february / "archive/2026/11/index.html")
+
+
+def test_output_folder_swap_keeps_dotfiles_and_unchanged_files(make_site, tmp_path) -> None:
+    site = make_site()
+    build(site)
+    out = site / "output"
+    (out / ".git").mkdir()
+    (out / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    (out / ".htaccess").write_text("ErrorDocument 404 /404.html\n")
+    (site / "neighbour.txt").write_text("not ours")
+    before = tree_digest(out)
+
+    result = build(site)
+    assert "0 written" in result.stdout
+    assert tree_digest(out) == before, "a build with no change must leave every file as it was"
+    assert (site / "neighbour.txt").read_text() == "not ours"
+    assert sorted(p.name for p in site.iterdir()) == ["content", "neighbour.txt", "output"]
+
+
+def test_failed_build_leaves_previous_output_untouched(make_site) -> None:
+    site = make_site()
+    build(site)
+    before = tree_digest(site / "output")
+    (site / "content/notices/broken.md").write_text(
+        "---\ntitle: 坏的\nexpire: 2026-12-01\n---\n", encoding="utf-8"
+    )
+    result = run_sitegen("build", str(site), "--now", NOW)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert tree_digest(site / "output") == before
+
+
+def test_check_reports_without_writing(make_site) -> None:
+    site = make_site()
+    result = run_sitegen("check", str(site), "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("checked 1 notices, 2 communities")
+    assert not (site / "output").exists()
+
+
+def test_every_link_inside_the_site_is_relative(make_site) -> None:
+    site = make_site(
+        {
+            "content/notices/b.md": "---\ntitle: 见上\ndate: 2026-11-19\n---\n详见[停水通知](2026-11-18-停水通知.md#一)。\n",
+        }
+    )
+    build(site)
+    html = page_text(site / "output/notices/b/index.html")
+    assert 'href="../2026-11-18-ting-shui-tong-zhi/index.html#一"' in html
+    for url in re.findall(r'(?:href|src)="([^"]+)"', html):
+        assert not url.startswith("/"), url
+        assert url.startswith(("https://", "../", "#", "index.html")) or "://" not in url, url
+
+
+def test_heading_anchors_keep_chinese(make_site) -> None:
+    site = make_site(
+        {
+            "content/notices/h.md": "---\ntitle: 标题\ndate: 2026-11-19\n---\n## 一、基本情况\n\n正文。\n"
+        }
+    )
+    build(site)
+    assert '<h2 id="一基本情况">一、基本情况</h2>' in page_text(
+        site / "output/notices/h/index.html"
+    )
