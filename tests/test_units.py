@@ -1,0 +1,152 @@
+"""Pure units: no files, no processes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from sitegen.errors import Diagnostics
+from sitegen.fields import FieldReader, Invalid, parse_moment
+from sitegen.markup import MarkdownConverter, summarize
+from sitegen.model import Notice
+from sitegen.schemas import NOTICE
+from sitegen.slugs import slugify
+from sitegen.sourcetext import UndecodableFile, decode_source
+from sitegen.urls import canonical, relative, resolve_refs, term_slugs
+from sitegen.visibility import Flags, State, is_current, is_published, state
+from sitegen.yamlnodes import parse_yaml
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def read(text: str, schema=NOTICE) -> tuple[dict, Diagnostics]:
+    diagnostics = Diagnostics()
+    values = FieldReader(Path("n.md"), diagnostics, SHANGHAI).read_map(parse_yaml(text), schema)
+    return values, diagnostics
+
+
+def test_yaml_values_keep_the_text_written() -> None:
+    values, diagnostics = read("title: no\ndate: 2026-11-20\ntags: [yes, on, 10:00, 1.10]\nsummary: 09:30\n")
+    values.pop("date")
+    assert values == {"title": "no", "tags": ["yes", "on", "10:00", "1.10"], "summary": "09:30"}
+    assert diagnostics.items == []
+
+
+def test_date_without_offset_is_in_the_site_time_zone() -> None:
+    values, _ = read("title: t\ndate: 2026-11-20 08:00\nexpires: 2026-11-21\n")
+    assert values["date"] == datetime(2026, 11, 20, 8, 0, tzinfo=SHANGHAI)
+    assert values["expires"] == datetime(2026, 11, 22, 0, 0, tzinfo=SHANGHAI), (
+        "a date alone covers that whole day"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-11-20", datetime(2026, 11, 20, tzinfo=SHANGHAI)),
+        ("2026-11-20 09:00", datetime(2026, 11, 20, 9, tzinfo=SHANGHAI)),
+        ("2026-11-20T09:00:00+08:00", datetime(2026, 11, 20, 1, tzinfo=ZoneInfo("UTC"))),
+        ("2026-11-20T01:00:00Z", datetime(2026, 11, 20, 9, tzinfo=SHANGHAI)),
+    ],
+)
+def test_date_forms(raw: str, expected: datetime) -> None:
+    assert parse_moment(raw, SHANGHAI) == expected
+
+
+def test_slash_dates_get_a_hint() -> None:
+    with pytest.raises(Invalid) as caught:
+        parse_moment("2026/11/20", SHANGHAI)
+    assert caught.value.hint.startswith("use dashes")
+
+
+def test_unknown_key_suggests_the_close_one() -> None:
+    _, diagnostics = read("title: t\ndate: 2026-11-20\nexpire: 2026-12-01\n")
+    [problem] = diagnostics.items
+    assert str(problem) == "n.md:3: error: unknown key `expire`\n    hint: did you mean `expires`?"
+
+
+def test_bom_crlf_and_gb18030() -> None:
+    assert decode_source(b"\xef\xbb\xbftitle: a\r\nx\r\n", Path("a")).text == "title: a\nx\n"
+    decoded = decode_source("标题：停水".encode("gb18030"), Path("a.md"))
+    assert decoded.text == "标题：停水" and decoded.warning is not None
+    with pytest.raises(UndecodableFile) as caught:
+        decode_source(b"ok\n\x81\x30\xff\xff", Path("b.md"))
+    assert "byte offset 3" in caught.value.diagnostic.message
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("2026-11-10-冬季供暖缴费通知", "2026-11-10-dong-ji-gong-nuan-jiao-fei-tong-zhi"),
+        ("关于我们", "guan-yu-wo-men"),
+        ("Water Outage_2026", "water-outage-2026"),
+        ("《通知》", "tong-zhi"),
+    ],
+)
+def test_slugs(name: str, slug: str) -> None:
+    assert slugify(name) == slug
+
+
+def test_markdown_links_become_references_and_unsafe_ones_go() -> None:
+    converter = MarkdownConverter({"notices/a.md", "notices/b.md", "assets/map.svg"})
+    rendered = converter.convert(
+        "[b](b.md#x) ![m](../assets/map.svg) [j](javascript:alert(1)) [n](nope.md) <b onclick=x>hi</b>",
+        "notices/a.md",
+    )
+    assert 'href="sitegen-ref:notices/b.md#x"' in rendered.html
+    assert 'src="sitegen-ref:assets/map.svg"' in rendered.html
+    assert "javascript" not in rendered.html.split("[j]")[0] and "<a>j</a>" in rendered.html
+    assert "&lt;b onclick=x&gt;hi&lt;/b&gt;" in rendered.html
+    assert [(b.target, b.severity) for b in rendered.broken] == [
+        ("javascript:alert(1)", "warning"),
+        ("nope.md", "error"),
+    ]
+
+
+def test_summary_cuts_chinese_at_a_sentence_end() -> None:
+    html = "<p>" + "各位居民：因管道维修需要停水。" * 10 + "</p>"
+    summary = summarize(html, limit=40)
+    assert summary.endswith("。") and len(summary) <= 40
+
+
+def test_relative_urls_name_files() -> None:
+    assert relative("notices/a/index.html", "notices/b/index.html") == "../b/index.html"
+    assert relative("index.html", "notices/b/index.html") == "notices/b/index.html"
+    assert relative("notices/a/index.html", "index.html") == "../../index.html"
+    assert canonical("https://x.cn/sq/", "notices/b/index.html") == "https://x.cn/sq/notices/b/"
+
+
+def test_references_resolve_per_page_and_unpublished_ones_lose_the_link() -> None:
+    html = '<a href="sitegen-ref:notices/b.md#x">b</a><a href="sitegen-ref:notices/draft.md">d</a>'
+    targets = {"notices/b.md": "notices/bee/index.html"}
+    out = resolve_refs(html, "notices/a/index.html", targets)
+    assert out == '<a href="../bee/index.html#x">b</a><a data-unpublished="">d</a>'
+    assert 'href="https://x.cn/notices/bee/#x"' in resolve_refs(
+        html, "feed.xml", targets, "https://x.cn/"
+    )
+
+
+def test_term_slugs_are_unique() -> None:
+    slugs = term_slugs(["施工", "师公", "停水"])
+    assert len(set(slugs.values())) == 3
+
+
+def notice(**changes) -> Notice:
+    base = dict(slug="n", title="t", source=Path("n.md"), body_html="", summary="")
+    base["date"] = datetime(2026, 11, 20, 8, tzinfo=SHANGHAI)
+    return Notice(**{**base, **changes})
+
+
+def test_one_visibility_predicate() -> None:
+    now = datetime(2026, 11, 20, 9, tzinfo=SHANGHAI)
+    assert state(notice(), now) is State.CURRENT
+    assert state(notice(draft=True), now) is State.DRAFT
+    assert state(notice(date=datetime(2026, 11, 21, tzinfo=SHANGHAI)), now) is State.SCHEDULED
+    expired = notice(expires=datetime(2026, 11, 20, 9, tzinfo=SHANGHAI))
+    assert state(expired, now) is State.EXPIRED
+    assert is_published(expired, now, Flags()) and not is_current(expired, now, Flags())
+    assert not is_published(notice(draft=True), now, Flags())
+    assert is_published(notice(draft=True), now, Flags(drafts=True))
