@@ -9,9 +9,9 @@ from markupsafe import Markup
 from sitegen.model import Community
 
 ROW = 56
-LABEL_WIDTH = 120
-BAR_WIDTH = 360
-WIDTH = LABEL_WIDTH + BAR_WIDTH + 110
+LABEL_WIDTH = 96
+BAR_WIDTH = 250
+WIDTH = LABEL_WIDTH + BAR_WIDTH + 80
 
 
 def households_chart(communities: list[Community]) -> Markup:
@@ -24,7 +24,7 @@ def households_chart(communities: list[Community]) -> Markup:
         f'<svg class="bar-chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">',
         '<title id="chart-title">各社区户数与人口</title>',
-        '<g font-size="15">',
+        '<g font-size="17">',
         f'<rect x="{LABEL_WIDTH}" y="6" width="14" height="14" fill="var(--primary, #0b4f8a)"/>',
         f'<text x="{LABEL_WIDTH + 20}" y="18" fill="currentColor">户数</text>',
         f'<rect x="{LABEL_WIDTH + 80}" y="6" width="14" height="14" fill="var(--muted, #4a4a4a)"/>',
