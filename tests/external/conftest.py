@@ -60,11 +60,27 @@ def now() -> dt.datetime:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the example site once, at the fixed now, and return the output folder."""
     out = tmp_path_factory.mktemp("external-site") / "output"
-    cmd = [sys.executable, "-m", "sitegen", "build", str(REPO_ROOT), "--out", str(out),
-           "--now", NOW]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sitegen",
+        "build",
+        str(REPO_ROOT),
+        "--out",
+        str(out),
+        "--now",
+        NOW,
+    ]
     try:
-        proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=900,
-                              stdin=subprocess.DEVNULL, check=False)
+        proc = subprocess.run(
+            cmd,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"`{' '.join(cmd)}` did not finish in 900 s", pytrace=False)
     if proc.returncode != 0:
@@ -176,8 +192,10 @@ def notice_sources(site_config: dict, now: dt.datetime) -> list[NoticeSource]:
         assert isinstance(date, str), f"{path}: no date"
         scheduled = parse_when(date, tz, end_of_day=False) > now
         expires = meta.get("expires")
-        expired = isinstance(expires, str) and bool(expires.strip()) and (
-            parse_when(expires, tz, end_of_day=True) < now
+        expired = (
+            isinstance(expires, str)
+            and bool(expires.strip())
+            and (parse_when(expires, tz, end_of_day=True) < now)
         )
         notices.append(NoticeSource(path, title, draft, scheduled, expired))
     return notices
@@ -196,15 +214,17 @@ def hidden_notices(notice_sources: list[NoticeSource]) -> dict[str, str]:
 def java_bin() -> str:
     java = shutil.which("java")
     if not java:
-        pytest.fail(f"no `java` on PATH (needed by the Nu Html Checker); {RUN_SCRIPTS_TEST}",
-                    pytrace=False)
+        pytest.fail(
+            f"no `java` on PATH (needed by the Nu Html Checker); {RUN_SCRIPTS_TEST}", pytrace=False
+        )
     return java
 
 
 @pytest.fixture(scope="session")
 def vnu_jar() -> Path:
-    return _require_file(TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar",
-                         "the Nu Html Checker (npm vnu-jar)")
+    return _require_file(
+        TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar", "the Nu Html Checker (npm vnu-jar)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -215,18 +235,23 @@ def axe_js() -> Path:
 @pytest.fixture(scope="session")
 def sitemap_xsd() -> Path:
     """The sitemaps.org 0.9 schema shipped by the npm package `sitemap`."""
-    return _require_file(TOOLS / "sitemap" / "schema" / "sitemap.xsd",
-                         "the sitemaps.org 0.9 XSD (npm sitemap)")
+    return _require_file(
+        TOOLS / "sitemap" / "schema" / "sitemap.xsd", "the sitemaps.org 0.9 XSD (npm sitemap)"
+    )
 
 
 @pytest.fixture(scope="session")
 def chromium_bin() -> str:
-    for candidate in (os.environ.get("SITEGEN_CHROMIUM"), "/usr/bin/chromium",
-                      shutil.which("chromium")):
+    for candidate in (
+        os.environ.get("SITEGEN_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
-    pytest.fail(f"Debian's chromium (/usr/bin/chromium) is missing; {RUN_SCRIPTS_TEST}",
-                pytrace=False)
+    pytest.fail(
+        f"Debian's chromium (/usr/bin/chromium) is missing; {RUN_SCRIPTS_TEST}", pytrace=False
+    )
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -239,7 +264,7 @@ class _SubPathHandler(http.server.SimpleHTTPRequestHandler):
         url_path = urllib.parse.urlsplit(path).path
         if not url_path.startswith(URL_PREFIX):
             return ""
-        return super().translate_path("/" + url_path[len(URL_PREFIX):])
+        return super().translate_path("/" + url_path[len(URL_PREFIX) :])
 
     def send_head(self):  # type: ignore[override]
         if not urllib.parse.urlsplit(self.path).path.startswith(URL_PREFIX):

@@ -38,8 +38,15 @@ MAX_SHOWN = 150
 def report(title: str, problems: list[str]) -> str:
     shown = problems[:MAX_SHOWN]
     more = len(problems) - len(shown)
-    tail = f"\n... and {more} more" if more > 0 else ""
+    tail = f"\n  ... and {more} more" if more > 0 else ""
     return f"{title}: {len(problems)} problem(s)\n  " + "\n  ".join(shown) + tail
+
+
+def fail_on(problems: list[str], title: str, summary: list[str] | None = None) -> None:
+    """Fail the test with one line per problem (no repr of the list), if there are any."""
+    if problems:
+        head = ("\n".join(summary) + "\n") if summary else ""
+        pytest.fail(head + report(title, problems), pytrace=False)
 
 
 # --------------------------------------------------------------------------- HTML parsing
@@ -60,10 +67,11 @@ class ParsedPage:
     ids: set[str] = field(default_factory=set)
     h1: list[str] = field(default_factory=list)
     title: str = ""
+    base: str | None = None  # the first <base href>, if any
 
 
 URL_ATTRS = {
-    "href": {"a", "area", "link", "base"},
+    "href": {"a", "area", "link"},
     "src": {"img", "script", "iframe", "source", "audio", "video", "embed", "track", "input"},
     "poster": {"video"},
     "data": {"object"},
@@ -89,6 +97,8 @@ class _PageParser(HTMLParser):
             self.page.ids.add(values["id"])
         if tag == "a" and values.get("name"):
             self.page.ids.add(values["name"])
+        if tag == "base" and "href" in values and self.page.base is None:
+            self.page.base = values["href"].strip()
         for attr, tags in URL_ATTRS.items():
             if tag in tags and attr in values:
                 if attr in ("action", "formaction") and not values[attr].strip():
@@ -215,18 +225,30 @@ def title_of_page(page: ParsedPage, titles: Iterable[str]) -> str | None:
 # --------------------------------------------------------------------------- Nu Html Checker
 
 
-def test_nu_html_checker_finds_no_errors(built_site: Path, html_files: list[Path],
-                                         java_bin: str, vnu_jar: Path) -> None:
+def test_nu_html_checker_finds_no_errors(
+    built_site: Path, html_files: list[Path], java_bin: str, vnu_jar: Path
+) -> None:
     """Every HTML page is valid HTML per the Nu Html Checker (vnu.jar), one JVM for all."""
-    cmd = [java_bin, "-jar", str(vnu_jar), "--errors-only", "--format", "json",
-           "--skip-non-html", str(built_site)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False,
-                          stdin=subprocess.DEVNULL)
+    cmd = [
+        java_bin,
+        "-jar",
+        str(vnu_jar),
+        "--errors-only",
+        "--format",
+        "json",
+        "--skip-non-html",
+        str(built_site),
+    ]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=900, check=False, stdin=subprocess.DEVNULL
+    )
     raw = proc.stderr.strip() or proc.stdout.strip()
     try:
         messages = json.loads(raw)["messages"] if raw else []
     except (json.JSONDecodeError, KeyError) as err:
-        pytest.fail(f"vnu.jar printed no JSON report ({err}); exit {proc.returncode}:\n{raw[:4000]}")
+        pytest.fail(
+            f"vnu.jar printed no JSON report ({err}); exit {proc.returncode}:\n{raw[:4000]}"
+        )
     problems = []
     for m in messages:
         if m.get("type") not in ("error", "non-document-error") and m.get("subType") != "fatal":
@@ -237,17 +259,25 @@ def test_nu_html_checker_finds_no_errors(built_site: Path, html_files: list[Path
         line = m.get("lastLine", m.get("firstLine", "?"))
         col = m.get("firstColumn", m.get("lastColumn", "?"))
         extract = (m.get("extract") or "").replace("\n", " ").strip()
-        problems.append(f"{where}:{line}:{col}: {m.get('message', '').strip()}"
-                        + (f"  [{extract[:120]}]" if extract else ""))
-    assert not problems, report(f"Nu Html Checker errors in {len(html_files)} pages", problems)
+        problems.append(
+            f"{where}:{line}:{col}: {m.get('message', '').strip()}"
+            + (f"  [{extract[:120]}]" if extract else "")
+        )
+    by_message: dict[str, list[str]] = {}
+    for problem in problems:
+        by_message.setdefault(problem.split(": ", 1)[1].split("  [")[0], []).append(problem)
+    summary = [f"{len(by_message)} distinct messages (count, first place):"] + [
+        f"  {len(v):5d}  {k}   (first: {v[0].split(': ', 1)[0]})"
+        for k, v in sorted(by_message.items(), key=lambda kv: -len(kv[1]))[:60]
+    ]
+    fail_on(problems, f"Nu Html Checker errors in {len(html_files)} pages", summary)
     assert proc.returncode == 0, f"vnu.jar exited {proc.returncode}:\n{raw[:4000]}"
 
 
 # --------------------------------------------------------------------------- links from disk
 
 
-def check_target(source: Path, ref: Ref, root: Path,
-                 pages: dict[Path, ParsedPage]) -> str | None:
+def check_target(source: Path, ref: Ref, root: Path, pages: dict[Path, ParsedPage]) -> str | None:
     """None if a relative reference from `source` resolves on disk, else the problem."""
     parts = urllib.parse.urlsplit(ref.url.strip())
     rel_path = urllib.parse.unquote(parts.path)
@@ -255,8 +285,10 @@ def check_target(source: Path, ref: Ref, root: Path,
     if target != root and root not in target.parents:
         return f"leads outside the site folder (to {target})"
     if target.is_dir():
-        return (f"names a directory ({rel(target, root)}/): link to the file, "
-                f"e.g. {rel(target / 'index.html', root)}")
+        return (
+            f"names a directory ({rel(target, root)}/): link to the file, "
+            f"e.g. {rel(target / 'index.html', root)}"
+        )
     if not target.is_file():
         return f"target {rel(target, root)} does not exist"
     fragment = urllib.parse.unquote(parts.fragment)
@@ -269,17 +301,54 @@ def check_target(source: Path, ref: Ref, root: Path,
     return None
 
 
-def test_links_resolve_from_disk(built_site: Path,
-                                 parsed_pages: dict[Path, ParsedPage]) -> None:
+def site_url_of(path: Path, root: Path, base_url: str) -> str:
+    """The public URL of an output file: base_url + its path."""
+    return base_url.rstrip("/") + "/" + urllib.parse.quote(rel(path, root))
+
+
+def effective_base(page_url: str, page: ParsedPage, base_url: str) -> tuple[str, str | None]:
+    """The public URL that the page's relative links resolve against (its <base href>)."""
+    if page.base is None:
+        return page_url, None
+    resolved = urllib.parse.urljoin(page_url, page.base)
+    site = base_url.rstrip("/") + "/"
+    if not resolved.startswith(site):
+        return page_url, f"<base href={page.base!r}> leads outside base_url {site}"
+    return resolved, None
+
+
+def disk_source(
+    page_path: Path, page: ParsedPage, root: Path, base_url: str
+) -> tuple[Path, str | None]:
+    """The file whose folder the page's relative links resolve from, honouring <base href>."""
+    if page.base is None:
+        return page_path, None
+    base, why = effective_base(site_url_of(page_path, root, base_url), page, base_url)
+    if why:
+        return page_path, why
+    rest = urllib.parse.unquote(urllib.parse.urlsplit(base).path)
+    rest = rest[len(urllib.parse.urlsplit(base_url.rstrip("/") + "/").path) :]
+    if rest == "" or rest.endswith("/"):
+        rest += "index.html"
+    return Path(os.path.normpath(root / rest)), None
+
+
+def test_links_resolve_from_disk(
+    built_site: Path, parsed_pages: dict[Path, ParsedPage], base_url: str
+) -> None:
     """Every relative href/src/srcset/url() names an existing file; #fragments exist.
 
     A link to a folder fails (opened from disk, a folder is a file listing, not
-    the page), and so does any root-relative or protocol-relative URL.
+    the page), and so does any root-relative or protocol-relative URL. A page with
+    <base href> (under base_url) has its links resolved from that base.
     """
     problems: list[str] = []
     checked = 0
     for page_path, page in parsed_pages.items():
         where = rel(page_path, built_site)
+        source, why = disk_source(page_path, page, built_site, base_url)
+        if why:
+            problems.append(f"{where}: {why}")
         for ref in page.refs:
             kind = classify(ref.url)
             if kind == "skip":
@@ -288,13 +357,17 @@ def test_links_resolve_from_disk(built_site: Path,
             if kind.startswith("error"):
                 problems.append(f"{where}:{ref.line}: {ref.where} {ref.url!r}: {kind[7:]}")
                 continue
+            if kind == "fragment" and source != page_path:
+                kind = "internal"  # with <base href>, "#x" points into the base document
             if kind == "fragment":
                 fragment = urllib.parse.unquote(ref.url[1:])
                 if fragment and fragment != "top" and fragment not in page.ids:
-                    problems.append(f"{where}:{ref.line}: {ref.where} {ref.url!r}: "
-                                    f"no element with id={fragment!r} in this page")
+                    problems.append(
+                        f"{where}:{ref.line}: {ref.where} {ref.url!r}: "
+                        f"no element with id={fragment!r} in this page"
+                    )
                 continue
-            problem = check_target(page_path, ref, built_site, parsed_pages)
+            problem = check_target(source, ref, built_site, parsed_pages)
             if problem:
                 problems.append(f"{where}:{ref.line}: {ref.where} {ref.url!r}: {problem}")
     # Stylesheets: url() and @import relative to the .css file.
@@ -314,8 +387,7 @@ def test_links_resolve_from_disk(built_site: Path,
             if problem:
                 problems.append(f"{where}:{line}: url({url!r}): {problem}")
     assert checked, "no internal link at all in the built site"
-    assert not problems, report(f"broken links from disk ({checked} references checked)",
-                                problems)
+    fail_on(problems, f"broken links from disk ({checked} references checked)")
 
 
 # --------------------------------------------------------------------------- links over HTTP
@@ -335,8 +407,9 @@ def http_get(server: SiteServer, url: str) -> tuple[int, bytes]:
         conn.close()
 
 
-def test_links_resolve_over_http_under_sub_path(site_server: SiteServer,
-                                                html_files: list[Path]) -> None:
+def test_links_resolve_over_http_under_sub_path(
+    site_server: SiteServer, html_files: list[Path], base_url: str
+) -> None:
     """Served under /community/ by a real HTTP server, every internal link returns 200."""
     problems: list[str] = []
     referrers: dict[str, str] = {}
@@ -344,15 +417,28 @@ def test_links_resolve_over_http_under_sub_path(site_server: SiteServer,
     with ThreadPoolExecutor(max_workers=8) as pool:
         pages = list(pool.map(lambda u: (u, *http_get(site_server, u)), page_urls))
         for url, status, body in pages:
-            short = url[len(site_server.root) - len("/community/"):]
+            short = url[len(site_server.root) - len("/community/") :]
             if status != 200:
                 problems.append(f"page {short}: HTTP {status}")
                 continue
-            for ref in parse_page(body.decode("utf-8", errors="replace")).refs:
+            page = parse_page(body.decode("utf-8", errors="replace"))
+            resolve_from = url
+            if page.base is not None:
+                # <base href> names a public URL: map it onto this server's /community/.
+                public = base_url.rstrip("/") + "/" + url[len(site_server.root) :]
+                base, why = effective_base(public, page, base_url)
+                if why:
+                    problems.append(f"page {short}: {why}")
+                resolve_from = site_server.root + base[len(base_url.rstrip("/") + "/") :]
+            for ref in page.refs:
                 kind = classify(ref.url)
-                if kind in ("skip", "fragment"):
+                if kind == "skip" or (kind == "fragment" and page.base is None):
                     continue
-                target = urllib.parse.urldefrag(urllib.parse.urljoin(url, ref.url.strip()))[0]
+                if kind.startswith("error"):
+                    problems.append(f"{short}:{ref.line}: {ref.where} {ref.url!r}: {kind[7:]}")
+                    continue
+                joined = urllib.parse.urljoin(resolve_from, ref.url.strip())
+                target = urllib.parse.urldefrag(joined)[0]
                 referrers.setdefault(target, f"{short}:{ref.line} {ref.where} {ref.url!r}")
         targets = sorted(referrers)
         results = list(pool.map(lambda u: (u, http_get(site_server, u)[0]), targets))
@@ -360,13 +446,12 @@ def test_links_resolve_over_http_under_sub_path(site_server: SiteServer,
     for target, status in results:
         if status != 200:
             note = "" if target.startswith(site_server.root) else " (outside /community/)"
-            problems.append(f"{referrers[target]} -> {target[len(origin):]}: HTTP {status}{note}")
+            problems.append(f"{referrers[target]} -> {target[len(origin) :]}: HTTP {status}{note}")
     home_status = http_get(site_server, site_server.root)[0]
     if home_status != 200:
         problems.append(f"/community/ itself: HTTP {home_status}")
     assert targets, "no internal link found over HTTP"
-    assert not problems, report(
-        f"links failing over HTTP under /community/ ({len(targets)} unique URLs)", problems)
+    fail_on(problems, f"links failing over HTTP under /community/ ({len(targets)} unique URLs)")
 
 
 # --------------------------------------------------------------------------- sitemap
@@ -377,7 +462,7 @@ def url_to_file(url: str, base_url: str, root: Path) -> tuple[Path | None, str |
     base = base_url.rstrip("/") + "/"
     if not url.startswith(base):
         return None, f"does not start with base_url {base}"
-    path = urllib.parse.unquote(urllib.parse.urlsplit(url[len(base):]).path)
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url[len(base) :]).path)
     if path == "" or path.endswith("/"):
         path += "index.html"
     target = Path(os.path.normpath(root / path))
@@ -391,9 +476,13 @@ def url_to_file(url: str, base_url: str, root: Path) -> tuple[Path | None, str |
 
 
 def test_sitemap_is_valid_and_points_at_real_pages(
-        built_site: Path, sitemap_xsd: Path, base_url: str,
-        parsed_pages: dict[Path, ParsedPage], hidden_notices: dict[str, str],
-        notice_sources: list[NoticeSource]) -> None:
+    built_site: Path,
+    sitemap_xsd: Path,
+    base_url: str,
+    parsed_pages: dict[Path, ParsedPage],
+    hidden_notices: dict[str, str],
+    notice_sources: list[NoticeSource],
+) -> None:
     """sitemap.xml validates against the sitemaps.org 0.9 XSD; every <loc> is a real file
     under base_url; no draft, scheduled or expired notice is listed."""
     sitemap = built_site / "sitemap.xml"
@@ -423,11 +512,14 @@ def test_sitemap_is_valid_and_points_at_real_pages(
             page = parsed_pages.get(target) or parse_page(target.read_text(encoding="utf-8"))
             title = title_of_page(page, all_titles)
             if title in hidden_notices:
-                problems.append(f"sitemap.xml:{line}: <loc>{loc}</loc> is the page of the "
-                                f"{hidden_notices[title]} notice {title!r}")
+                problems.append(
+                    f"sitemap.xml:{line}: <loc>{loc}</loc> is the page of the "
+                    f"{hidden_notices[title]} notice {title!r}"
+                )
     assert (base_url.rstrip("/") + "/") in seen or (base_url.rstrip("/") + "/index.html") in seen, (
-        f"sitemap.xml does not list the home page {base_url}")
-    assert not problems, report("sitemap.xml problems", problems)
+        f"sitemap.xml does not list the home page {base_url}"
+    )
+    fail_on(problems, "sitemap.xml problems")
 
 
 # --------------------------------------------------------------------------- Atom feeds
@@ -450,8 +542,7 @@ def _text(el: etree._Element | None) -> str:
     return " ".join("".join(el.itertext()).split()) if el is not None else ""
 
 
-def check_feed_links(where: str, owner: etree._Element, base_url: str,
-                     root: Path) -> list[str]:
+def check_feed_links(where: str, owner: etree._Element, base_url: str, root: Path) -> list[str]:
     problems = []
     links = owner.findall(f"{ATOM}link")
     if not links:
@@ -464,6 +555,31 @@ def check_feed_links(where: str, owner: etree._Element, base_url: str,
         _, why = url_to_file(href, base_url, root)
         if why:
             problems.append(f"{where}:{link.sourceline}: <link href={href!r}> {why}")
+    return problems
+
+
+def check_content_links(where: str, entry: etree._Element, base_url: str, root: Path) -> list[str]:
+    """Links inside an entry's HTML content/summary: a feed reader resolves them against the
+    feed's URL, so they must be absolute (under base_url: to an existing output file)."""
+    problems = []
+    for name in ("content", "summary"):
+        el = entry.find(f"{ATOM}{name}")
+        if el is None or el.get("type") != "html" or not el.text:
+            continue
+        for ref in parse_page(el.text).refs:
+            url = ref.url.strip()
+            kind = classify(url)
+            if kind in ("internal", "fragment"):
+                problems.append(
+                    f"{where}: <{name}> {ref.where} {url!r} is relative; feed readers resolve "
+                    "it against the feed URL, so write it absolute (base_url + path)"
+                )
+            elif kind.startswith("error"):
+                problems.append(f"{where}: <{name}> {ref.where} {url!r}: {kind[7:]}")
+            elif url.startswith(base_url.rstrip("/") + "/"):
+                _, why = url_to_file(url, base_url, root)
+                if why:
+                    problems.append(f"{where}: <{name}> {ref.where} {url!r} {why}")
     return problems
 
 
@@ -481,8 +597,8 @@ def check_date(where: str, owner: etree._Element, name: str) -> list[str]:
 def test_atom_feeds_are_well_formed(built_site: Path, base_url: str) -> None:
     """Each Atom feed (every *.xml whose root is atom:feed) has what RFC 4287 requires:
     feed id, title, updated, link, author (on the feed or every entry); each entry id,
-    title, updated, link; ids unique; links absolute under base_url and pointing at
-    existing output files."""
+    title, updated, link; ids unique; links, also those inside entry content, absolute
+    under base_url and pointing at existing output files."""
     feeds, problems = atom_feeds(built_site)
     names = [rel(p, built_site) for p, _ in feeds]
     assert "feed.xml" in names, f"feed.xml is missing or not an Atom feed; feeds found: {names}"
@@ -509,23 +625,25 @@ def test_atom_feeds_are_well_formed(built_site: Path, base_url: str) -> None:
             ids.setdefault(entry_id, entry.sourceline)
             problems += check_date(where, entry, "updated")
             problems += check_feed_links(where, entry, base_url, built_site)
+            problems += check_content_links(where, entry, base_url, built_site)
             if not feed_author and entry.find(f"{ATOM}author") is None:
                 problems.append(f"{where}: no <author> here nor on the feed (RFC 4287 4.1.1)")
     main = next(doc for p, doc in feeds if rel(p, built_site) == "feed.xml")
     if not main.getroot().findall(f"{ATOM}entry"):
         problems.append("feed.xml has no entry at all")
-    assert not problems, report(f"Atom problems in {len(feeds)} feeds", problems)
+    fail_on(problems, f"Atom problems in {len(feeds)} feeds")
 
 
 def test_feeds_leave_out_draft_scheduled_and_expired_notices(
-        built_site: Path, hidden_notices: dict[str, str],
-        notice_sources: list[NoticeSource]) -> None:
+    built_site: Path, hidden_notices: dict[str, str], notice_sources: list[NoticeSource]
+) -> None:
     """No Atom entry is titled like a draft, scheduled or expired notice (from the sources
     at --now 2026-11-20T10:00+08:00)."""
     reasons = {n.hidden_reason for n in notice_sources}
     assert {"draft", "scheduled", "expired"} <= reasons, (
         "the example content should have a draft, a scheduled and an expired notice at "
-        f"the test's now; found states {sorted(r or 'current' for r in reasons)}")
+        f"the test's now; found states {sorted(r or 'current' for r in reasons)}"
+    )
     feeds, problems = atom_feeds(built_site)
     assert feeds, "no Atom feed in the output"
     hidden = {" ".join(t.split()): r for t, r in hidden_notices.items()}
@@ -533,34 +651,42 @@ def test_feeds_leave_out_draft_scheduled_and_expired_notices(
         for entry in doc.getroot().iter(f"{ATOM}entry"):
             title = _text(entry.find(f"{ATOM}title"))
             if title in hidden:
-                problems.append(f"{rel(path, built_site)}:{entry.sourceline}: entry {title!r} "
-                                f"is a {hidden[title]} notice")
-    assert not problems, report("hidden notices in feeds", problems)
+                problems.append(
+                    f"{rel(path, built_site)}:{entry.sourceline}: entry {title!r} "
+                    f"is a {hidden[title]} notice"
+                )
+    fail_on(problems, "hidden notices in feeds")
 
 
 def test_draft_and_scheduled_notices_have_no_page(
-        built_site: Path, parsed_pages: dict[Path, ParsedPage],
-        notice_sources: list[NoticeSource]) -> None:
+    built_site: Path, parsed_pages: dict[Path, ParsedPage], notice_sources: list[NoticeSource]
+) -> None:
     """A draft or scheduled notice is not published: no page is headed with its title."""
     all_titles = [n.title for n in notice_sources]
-    unpublished = {n.title: n.hidden_reason for n in notice_sources
-                   if n.hidden_reason in ("draft", "scheduled")}
+    unpublished = {
+        n.title: n.hidden_reason
+        for n in notice_sources
+        if n.hidden_reason in ("draft", "scheduled")
+    }
     problems = []
     for path, page in parsed_pages.items():
         if not page.h1:
             continue
         title = title_of_page(page, all_titles)
         if title in unpublished:
-            problems.append(f"{rel(path, built_site)}: headed {page.h1!r}, the "
-                            f"{unpublished[title]} notice {title!r}")
-    assert not problems, report("unpublished notices have pages", problems)
+            problems.append(
+                f"{rel(path, built_site)}: headed {page.h1!r}, the "
+                f"{unpublished[title]} notice {title!r}"
+            )
+    fail_on(problems, "unpublished notices have pages")
 
 
 # --------------------------------------------------------------------------- axe-core
 
 
-def pick_pages(built_site: Path, parsed_pages: dict[Path, ParsedPage],
-               notice_sources: list[NoticeSource]) -> dict[str, Path]:
+def pick_pages(
+    built_site: Path, parsed_pages: dict[Path, ParsedPage], notice_sources: list[NoticeSource]
+) -> dict[str, Path]:
     """The home page, a current notice's page, a community page and a campaign page."""
     chosen: dict[str, Path] = {"home": built_site / "index.html"}
     current = [n.title for n in notice_sources if n.hidden_reason is None]
@@ -582,13 +708,16 @@ def pick_pages(built_site: Path, parsed_pages: dict[Path, ParsedPage],
 
 
 @pytest.fixture(scope="session")
-def sample_pages(built_site: Path, parsed_pages: dict[Path, ParsedPage],
-                 notice_sources: list[NoticeSource]) -> dict[str, Path]:
+def sample_pages(
+    built_site: Path, parsed_pages: dict[Path, ParsedPage], notice_sources: list[NoticeSource]
+) -> dict[str, Path]:
     chosen = pick_pages(built_site, parsed_pages, notice_sources)
     missing = {"home", "notice", "community", "campaign"} - chosen.keys()
-    assert not missing, (f"could not find a built page for: {sorted(missing)} "
-                         f"(looked for notices/<slug>/index.html of a current notice, "
-                         f"communities/<slug>/index.html, campaigns/<slug>/index.html)")
+    assert not missing, (
+        f"could not find a built page for: {sorted(missing)} "
+        f"(looked for notices/<slug>/index.html of a current notice, "
+        f"communities/<slug>/index.html, campaigns/<slug>/index.html)"
+    )
     return chosen
 
 
@@ -599,8 +728,12 @@ def browser_context(chromium_bin: str, tmp_path_factory: pytest.TempPathFactory)
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_bin, args=CHROMIUM_ARGS, headless=True,
-            locale="zh-CN", viewport={"width": 390, "height": 844},
+            str(profile),
+            executable_path=chromium_bin,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            locale="zh-CN",
+            viewport={"width": 390, "height": 844},
         )
         try:
             yield context
@@ -618,17 +751,23 @@ AXE_RUN = """async () => {
 
 
 @pytest.mark.parametrize("kind", ["home", "notice", "community", "campaign"])
-def test_axe_finds_no_serious_violations(kind: str, sample_pages: dict[str, Path],
-                                         site_server: SiteServer, browser_context,
-                                         axe_js: Path, built_site: Path) -> None:
+def test_axe_finds_no_serious_violations(
+    kind: str,
+    sample_pages: dict[str, Path],
+    site_server: SiteServer,
+    browser_context,
+    axe_js: Path,
+    built_site: Path,
+) -> None:
     """axe-core in headless Chromium: no serious or critical accessibility violation, and
     the page loads without failed requests or script errors."""
     path = sample_pages[kind]
     url = site_server.url_for(path)
     page = browser_context.new_page()
     failed: list[str] = []
-    page.on("response", lambda r: failed.append(f"HTTP {r.status} {r.url}")
-            if r.status >= 400 else None)
+    page.on(
+        "response", lambda r: failed.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None
+    )
     page.on("requestfailed", lambda r: failed.append(f"failed {r.url}: {r.failure}"))
     page.on("pageerror", lambda e: failed.append(f"script error: {e}"))
     try:
@@ -647,5 +786,5 @@ def test_axe_finds_no_serious_violations(kind: str, sample_pages: dict[str, Path
             lines.append(f"    at {' '.join(map(str, node['target']))}: {summary[:300]}")
         if len(v["nodes"]) > 10:
             lines.append(f"    ... and {len(v['nodes']) - 10} more elements")
-    assert not bad, report(f"axe-core serious/critical violations on the {kind} page", lines)
-    assert not failed, report(f"the {kind} page {where} loaded with errors", failed)
+    fail_on(lines, f"axe-core serious/critical violations on the {kind} page {where}")
+    fail_on(failed, f"the {kind} page {where} loaded with errors")
