@@ -21,6 +21,7 @@ from sitegen.parse import (
     parse_notice,
     parse_page,
 )
+from sitegen.slugs import slugify
 from sitegen.sourcetext import UndecodableFile, decode_source
 from sitegen.themes import ThemeLibrary
 
@@ -85,19 +86,20 @@ def load_site(site_dir: Path, diagnostics: Diagnostics) -> SiteContent | None:
     files = list_content_files(content_dir)
     reader = _FileReader(site_dir, diagnostics)
     config_text = reader.read("site.yaml")
-    config = (
-        parse_config(config_text, reader.shown("site.yaml"), diagnostics)
-        if config_text is not None
-        else None
-    )
-    if config is None:
+    if config_text is None:
         return None
+    themes = ThemeLibrary(site_dir, diagnostics)
+    theme_names = frozenset(themes.available())
+    config = parse_config(config_text, reader.shown("site.yaml"), diagnostics, theme_names)
 
-    ctx = ParseContext(config, MarkdownConverter(set(files)), diagnostics)
+    ctx = ParseContext(config, MarkdownConverter(set(files)), diagnostics, theme_names=theme_names)
+    # Slugs named by file are known up front, so one broken profile or campaign
+    # does not also turn every notice that names it into an error.
+    ctx.community_slugs = frozenset(_stems(files, "communities"))
     communities = reader.parse_all(files, "communities", (".yaml", ".yml"), parse_community, ctx)
-    ctx.community_slugs = frozenset(c.slug for c in communities)
+    ctx.campaign_slugs = frozenset(_stems(files, "campaigns"))
     campaigns = reader.parse_all(files, "campaigns", (".md",), parse_campaign, ctx)
-    ctx.campaign_slugs = frozenset(c.slug for c in campaigns)
+    ctx.campaign_slugs |= {c.slug for c in campaigns}
     pages = reader.parse_all(files, "pages", (".md",), parse_page, ctx)
     notices = reader.parse_all(files, "notices", (".md",), parse_notice, ctx)
 
@@ -113,23 +115,9 @@ def load_site(site_dir: Path, diagnostics: Diagnostics) -> SiteContent | None:
                 f"add `slug: {page.slug}-page` or another name",
             )
 
-    themes = ThemeLibrary(site_dir, diagnostics)
-    if config.theme and not themes.exists(config.theme):
-        diagnostics.error(
-            SourceRef(reader.shown("site.yaml")),
-            f"`theme`: no theme `{config.theme}` in themes/",
-            "available themes: " + ", ".join(themes.available()),
-        )
-    site_theme = themes.get(config.theme)
+    site_theme = themes.get(config.theme if config.theme in theme_names else None)
     campaign_themes = {}
     for campaign in campaigns:
-        if campaign.theme and not themes.exists(campaign.theme):
-            diagnostics.error(
-                SourceRef(campaign.source),
-                f"`theme`: no theme `{campaign.theme}` in themes/",
-                "available themes: " + ", ".join(themes.available()),
-            )
-            continue
         theme = themes.get(campaign.theme or config.theme)
         if theme is not None:
             campaign_themes[campaign.slug] = theme
@@ -147,6 +135,10 @@ def load_site(site_dir: Path, diagnostics: Diagnostics) -> SiteContent | None:
         theme=site_theme,
         campaign_themes=campaign_themes,
     )
+
+
+def _stems(files: list[str], folder: str) -> list[str]:
+    return [slugify(Path(f).stem) for f in files if f.startswith(folder + "/")]
 
 
 class _FileReader:

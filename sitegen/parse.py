@@ -32,7 +32,7 @@ from sitegen.model import (
     StaffMember,
 )
 from sitegen.slugs import is_valid_slug, slugify
-from sitegen.yamlnodes import Map, Node, YamlSyntaxError, parse_yaml
+from sitegen.yamlnodes import Map, Node, Scalar, YamlSyntaxError, parse_yaml
 
 
 @dataclass
@@ -44,6 +44,7 @@ class ParseContext:
     diagnostics: Diagnostics
     community_slugs: frozenset[str] = frozenset()
     campaign_slugs: frozenset[str] = frozenset()
+    theme_names: frozenset[str] = frozenset({"default"})
 
     def reader(self, source: Path) -> FieldReader:
         return FieldReader(source, self.diagnostics, self.config.timezone)
@@ -62,13 +63,35 @@ def _key_line(node: Node | None, key: str) -> int | None:
     return node.keys.get(key) if isinstance(node, Map) else None
 
 
+def _check_theme(
+    values: dict, node: Node | None, reader: FieldReader, theme_names: frozenset[str]
+) -> None:
+    theme = values.get("theme")
+    if theme is not None and theme not in theme_names:
+        reader.error(
+            _key_line(node, "theme"),
+            f"`theme`: no theme `{theme}` in themes/",
+            "available themes: " + ", ".join(sorted(theme_names)),
+        )
+
+
+def _written(node: Node | None, key: str) -> str:
+    """A scalar value exactly as the user wrote it, for messages."""
+    value = node.values.get(key) if isinstance(node, Map) else None
+    return value.text.strip() if isinstance(value, Scalar) else "?"
+
+
 # --- site.yaml ------------------------------------------------------------------
 
 
-def parse_config(text: str, source: Path, diagnostics: Diagnostics) -> SiteConfig | None:
+def parse_config(
+    text: str,
+    source: Path,
+    diagnostics: Diagnostics,
+    theme_names: frozenset[str] = frozenset({"default"}),
+) -> SiteConfig:
     reader = FieldReader(source, diagnostics)
     node = read_yaml(text, reader)
-    errors_before = len(diagnostics.errors)
     values = reader.read_map(node, schemas.SITE)
     base_url = values.get("base_url", "")
     if base_url and not base_url.startswith(("http://", "https://")):
@@ -77,6 +100,7 @@ def parse_config(text: str, source: Path, diagnostics: Diagnostics) -> SiteConfi
             f"`base_url` must be an absolute address, found `{base_url}`",
             "write it in full, for example https://www.example.gov.cn/",
         )
+    _check_theme(values, node, reader, theme_names)
     timezone = ZoneInfo("Asia/Shanghai")
     if "timezone" in values:
         try:
@@ -87,17 +111,17 @@ def parse_config(text: str, source: Path, diagnostics: Diagnostics) -> SiteConfi
                 f"unknown time zone `{values['timezone']}`",
                 "use a name such as Asia/Shanghai",
             )
-    if len(diagnostics.errors) > errors_before:
-        return None
+    # Even a broken site.yaml gives a config, so the other files are still checked.
+    title = values.get("title", "")
     posters = values.get("posters", {})
     return SiteConfig(
-        title=values["title"],
-        base_url=base_url.rstrip("/") + "/",
+        title=title,
+        base_url=(base_url or "https://example.invalid").rstrip("/") + "/",
         description=values.get("description", ""),
         language=values.get("language", "zh-CN"),
         timezone=timezone,
         theme=values.get("theme"),
-        issuer=values.get("issuer", values["title"]),
+        issuer=values.get("issuer", title),
         categories=tuple(values.get("categories", DEFAULT_CATEGORIES)),
         per_page=values.get("per_page", 10),
         posters=PaperSpec(**posters),
@@ -207,8 +231,7 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
     if "date" in values and "expires" in values and values["expires"] <= values["date"]:
         reader.error(
             _key_line(node, "expires"),
-            f"`expires` ({values['expires']:%Y-%m-%d %H:%M}) is not after `date` "
-            f"({values['date']:%Y-%m-%d %H:%M})",
+            f"`expires` ({_written(node, 'expires')}) is not after `date` ({_written(node, 'date')})",
             "a notice must be published before it expires; check the two dates",
         )
     if "title" not in values or "date" not in values or len(ctx.diagnostics.errors) > errors_before:
@@ -256,6 +279,7 @@ def parse_campaign(
     errors_before = len(ctx.diagnostics.errors)
     slug = _slug(values, node, source, reader)
     communities = _check_audience(values, node, reader, ctx)
+    _check_theme(values, node, reader, ctx.theme_names)
     if "start" in values and "end" in values and values["end"] <= values["start"]:
         reader.error(_key_line(node, "end"), "`end` is not after `start`", "check the two dates")
     if "title" not in values or len(ctx.diagnostics.errors) > errors_before:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,7 @@ from sitegen.fields import FieldReader
 from sitegen.model import Theme
 from sitegen.parse import read_yaml
 from sitegen.sourcetext import UndecodableFile, decode_source
-from sitegen.yamlnodes import Map
+from sitegen.yamlnodes import Map, Scalar
 
 BUILTIN_NAME = "default"
 BUILTIN_DIR = Path(__file__).parent / "default_theme"
@@ -72,7 +73,7 @@ class ThemeLibrary:
             return None
         node = read_yaml(text, reader)
         values = reader.read_map(node, schemas.THEME)
-        palette = self._palette(values.get("palette") or {}, node, reader)
+        palette = self._palette(node, reader)
         parent: Theme | None = None
         if folder != BUILTIN_DIR:
             parent_name = values.get("extends", BUILTIN_NAME)
@@ -112,29 +113,41 @@ class ThemeLibrary:
             logo_theme=logo_theme if logo else None,
         )
 
-    def _palette(self, raw: object, node, reader: FieldReader) -> dict[str, str]:
-        line = node.keys.get("palette") if isinstance(node, Map) else None
-        if not isinstance(raw, dict):
-            reader.error(line, "`palette` must be a set of `name: colour` lines")
+    def _palette(self, node, reader: FieldReader) -> dict[str, str]:
+        """Colours by name; each problem is reported on the line of its value."""
+        palette_node = node.values.get("palette") if isinstance(node, Map) else None
+        if palette_node is None or (isinstance(palette_node, Scalar) and palette_node.is_null):
+            return {}
+        if not isinstance(palette_node, Map):
+            reader.error(palette_node.line, "`palette` must be a set of `name: colour` lines")
             return {}
         palette = {}
-        for key, value in raw.items():
+        for key, value in palette_node.values.items():
+            line = palette_node.keys.get(key, value.line)
             if key not in PALETTE_KEYS:
-                close = [k for k in PALETTE_KEYS if k.startswith(key[:3])]
+                close = difflib.get_close_matches(key, PALETTE_KEYS, n=1, cutoff=0.6)
                 hint = (
                     f"did you mean `{close[0]}`?"
                     if close
                     else "colours: " + ", ".join(PALETTE_KEYS)
                 )
                 reader.error(line, f"unknown colour `{key}` in `palette`", hint)
-            elif not isinstance(value, str) or not _COLOUR.fullmatch(value.strip()):
+            elif isinstance(value, Scalar) and value.is_null:
                 reader.error(
                     line,
-                    f"`palette.{key}`: expected a colour like #b71c1c, found `{value}`",
+                    f"`palette.{key}`: expected a colour like #b71c1c, found nothing "
+                    "(`#` starts a comment in YAML)",
                     'quote it: `"#b71c1c"`',
                 )
+            elif not isinstance(value, Scalar) or not _COLOUR.fullmatch(value.text.strip()):
+                found = value.text if isinstance(value, Scalar) else "a list or map"
+                reader.error(
+                    line,
+                    f"`palette.{key}`: expected a colour like #b71c1c, found `{found}`",
+                    'write #rgb or #rrggbb in quotes, for example `"#b71c1c"`',
+                )
             else:
-                palette[key] = value.strip()
+                palette[key] = value.text.strip()
         return palette
 
 

@@ -29,7 +29,13 @@ class WriteReport:
 def check_output_folder(out_dir: Path, site_dir: Path) -> None:
     """Refuse an output folder whose replacement would destroy anything but an old build."""
     out, site = out_dir.resolve(), site_dir.resolve()
-    if out == site or site.is_relative_to(out) or (site / "content").resolve().is_relative_to(out):
+    for name in ("content", "themes"):
+        if out.is_relative_to((site / name).resolve()):
+            raise UserError(
+                f"{out_dir}: the output folder is inside {name}/, so the next build would read it back in\n"
+                "    hint: build into a folder of its own, for example --out output"
+            )
+    if out == site or site.is_relative_to(out):
         raise UserError(
             f"{out_dir}: the output folder would contain your site's own files\n"
             "    hint: build into a folder of its own, for example --out output"

@@ -66,8 +66,15 @@ def parse_yaml(text: str, first_line: int = 1) -> Node | None:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark and "flow" in (err.context or ""):
+            mark = err.context_mark  # an unclosed [ or {: point at where it opened
         line = (mark.line + first_line) if mark else first_line
-        raise YamlSyntaxError(line, _describe(err), _hint_for(err, text, mark)) from err
+        if "：" not in _line_text(text, mark) and "：" in _line_text(text, _previous(mark)):
+            line -= 1  # `key：value` only fails on the line after it
+        hint = _hint_for(err, text, mark)
+        if hint and "{line}" in hint:
+            hint = hint.replace("{line}", str(line))
+        raise YamlSyntaxError(line, _describe(err), hint) from err
     except yaml.YAMLError as err:
         raise YamlSyntaxError(first_line, str(err), None) from err
     return None if root is None else _convert(root, first_line)
@@ -104,6 +111,12 @@ def _describe(err: yaml.MarkedYAMLError) -> str:
 
 def _hint_for(err: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> str | None:
     problem = err.problem or ""
+    if "flow sequence" in (err.context or ""):
+        return "close the list with `]` (it starts with `[` on line {line})"
+    if "flow mapping" in (err.context or ""):
+        return "close the braces with `}`"
+    if "：" in _line_text(text, mark) or "：" in _line_text(text, _previous(mark)):
+        return "use an English colon and a space (`key: value`), not the Chinese `：`"
     if "mapping values are not allowed" in problem:
         return "put the value in quotes: it contains ': ' (for example  title: \"时间: 9:30\")"
     if "found character '\\t'" in problem or "\t" in _line_text(text, mark):
@@ -113,6 +126,12 @@ def _hint_for(err: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> s
     if "found undefined alias" in problem or "found unknown escape" in problem:
         return "put the value in quotes"
     return None
+
+
+def _previous(mark: yaml.Mark | None) -> yaml.Mark | None:
+    if mark is None or mark.line == 0:
+        return None
+    return yaml.Mark(mark.name, mark.index, mark.line - 1, 0, mark.buffer, mark.pointer)
 
 
 def _line_text(text: str, mark: yaml.Mark | None) -> str:
