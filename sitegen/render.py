@@ -122,7 +122,7 @@ class Renderer:
             "now": view.now,
             "here": here,
             "theme": theme,
-            "palette_css": palette_css(theme),
+            "palette_css": Markup(palette_css(theme)),
             "canonical": urls.canonical(view.config.base_url, here),
             "url": url,
             "static": lambda name: url(self.static_path(theme, name)),

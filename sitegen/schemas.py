@@ -52,6 +52,17 @@ def positive(convert):
     return checked
 
 
+def font_family(node: Node, reader) -> str:
+    """A CSS font-family list; it goes into a <style> element, so nothing that could end it."""
+    value = text(node, reader)
+    if any(mark in value for mark in "<>{};"):
+        raise Invalid(
+            f"a font list may not contain < > {{ }} or ;, found `{value}`",
+            "list font names separated by commas, for example '\"Noto Sans SC\", sans-serif'",
+        )
+    return value
+
+
 SITE = {
     "title": Field(text, required=True),
     "base_url": Field(text, required=True),
@@ -170,6 +181,6 @@ THEME = {
     "name": Field(text),
     "extends": Field(text),
     "palette": Field(free_form),
-    "fonts": Field(record({"body": Field(text), "heading": Field(text)}, "`fonts`")),
+    "fonts": Field(record({"body": Field(font_family), "heading": Field(font_family)}, "`fonts`")),
     "logo": Field(text),
 }
