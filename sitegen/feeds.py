@@ -106,13 +106,15 @@ def plan_feeds(renderer: Renderer) -> list[Output]:
 
 
 def sitemap(renderer: Renderer, html_paths: list[str]) -> bytes:
-    """Every HTML page but the 404 page, with the date of notices as `lastmod`."""
+    """Every HTML page but the 404 page and expired notices (kept in the archive, but
+    no longer worth a search engine's attention), with notices' dates as `lastmod`."""
     base = renderer.view.config.base_url
     dates = {urls.notice_path(n.slug): n.date for n in renderer.view.notices}
+    expired = {urls.notice_path(n.slug) for n in renderer.view.expired}
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     for path in sorted(html_paths):
-        if path == "404.html":
+        if path == "404.html" or path in expired:
             continue
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = urls.canonical(base, path)
