@@ -60,7 +60,16 @@ class _LinkChecker(Treeprocessor):
         for parent in list(root.iter()):
             for index, element in enumerate(list(parent)):
                 if element.tag == "table":
-                    wrapper = etree.Element("div", {"class": "table-wrap"})
+                    # Focusable, so a wide table can be scrolled from the keyboard.
+                    wrapper = etree.Element(
+                        "div",
+                        {
+                            "class": "table-wrap",
+                            "tabindex": "0",
+                            "role": "region",
+                            "aria-label": "表格",
+                        },
+                    )
                     parent.remove(element)
                     wrapper.append(element)
                     parent.insert(index, wrapper)

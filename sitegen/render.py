@@ -105,6 +105,9 @@ class Renderer:
         view = self.view
 
         def url(target: str) -> str:
+            # The 404 page is served at whatever address was missing, so its links are absolute.
+            if here == "404.html":
+                return view.config.base_url + target
             return urls.relative(here, target)
 
         def body(item: Document) -> Markup:
