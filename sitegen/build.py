@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sitegen import feeds, urls
+from sitegen import feeds
 from sitegen.errors import ContentError, Diagnostic, Diagnostics, SourceRef
 from sitegen.load import SiteContent, load_site
-from sitegen.markup import REF_SCHEME
 from sitegen.outputs import Output, check_plan
 from sitegen.render import Renderer
 from sitegen.site_pages import plan_pages
@@ -56,17 +55,14 @@ def check(
 def build(site_dir: Path, out_dir: Path, now: datetime, flags: Flags = NO_FLAGS) -> BuildReport:
     started = time.perf_counter()
     view, warnings = check(site_dir, now, flags)
-    renderer = Renderer(view, content_targets(view))
+    renderer = Renderer(view)
     outputs = plan(renderer)
     check_plan(outputs)
     check_output_folder(out_dir, site_dir)
     staged = StagedOutput(out_dir)
     try:
         for output in outputs:
-            if output.copy_from is not None:
-                staged.copy(output.path, output.copy_from)
-            else:
-                staged.write(output.path, output.render())
+            staged.write(output.path, output.data())
         html_paths = [o.path for o in outputs if o.path.endswith(".html")]
         staged.write("sitemap.xml", feeds.sitemap(renderer, html_paths))
         report = BuildReport(pages=len(html_paths), files=len(outputs) + 1)
@@ -79,24 +75,6 @@ def build(site_dir: Path, out_dir: Path, now: datetime, flags: Flags = NO_FLAGS)
     return report
 
 
-def content_targets(view: SiteView) -> dict[str, str]:
-    """Content path -> output path, for everything this build publishes."""
-    targets = {asset: asset for asset in view.content.assets}
-    for notice in view.notices:
-        targets[_content_path(notice.source)] = urls.notice_path(notice.slug)
-    for campaign in view.campaigns:
-        targets[_content_path(campaign.source)] = urls.campaign_path(campaign.slug)
-    for page in view.pages:
-        targets[_content_path(page.source)] = urls.page_path(page.slug)
-    for community in view.communities:
-        targets[_content_path(community.source)] = urls.community_path(community.slug)
-    return targets
-
-
-def _content_path(source: Path) -> str:
-    return source.relative_to("content").as_posix()
-
-
 def plan(renderer: Renderer) -> list[Output]:
     content: SiteContent = renderer.view.content
     outputs = plan_pages(renderer) + feeds.plan_feeds(renderer)
@@ -107,40 +85,31 @@ def plan(renderer: Renderer) -> list[Output]:
         outputs.append(
             Output(asset, f"content/{asset}", copy_from=content.site_dir / "content" / asset)
         )
-    published: set[Path] = set()
-    for theme in {
-        content.theme.name: content.theme,
-        **{t.name: t for t in content.campaign_themes.values()},
-    }.values():
-        for folder in theme.chain:
-            if folder in published:
-                continue
-            published.add(folder)
-            static = folder / "static"
-            for file in (
-                sorted(p for p in static.rglob("*") if p.is_file()) if static.is_dir() else ()
-            ):
-                relative = file.relative_to(static).as_posix()
-                outputs.append(
-                    Output(
-                        f"static/{static_dir_name(folder)}/{relative}", str(file), copy_from=file
-                    )
-                )
+    return outputs + _theme_static(content)
+
+
+def _theme_static(content: SiteContent) -> list[Output]:
+    """The static/ files of every theme folder the site and its campaigns use, once each."""
+    folders = dict.fromkeys(
+        folder
+        for theme in (content.theme, *content.campaign_themes.values())
+        for folder in theme.chain
+    )
+    outputs = []
+    for folder in folders:
+        static = folder / "static"
+        for file in sorted(p for p in static.rglob("*") if p.is_file()):
+            path = f"static/{static_dir_name(folder)}/{file.relative_to(static).as_posix()}"
+            outputs.append(Output(path, str(file), copy_from=file))
     return outputs
 
 
 def _check_links_to_unpublished(view: SiteView, diagnostics: Diagnostics) -> None:
     """A published item linking to a draft or a notice not yet out loses that link: say so."""
-    targets = content_targets(view)
     for item in [*view.notices, *view.pages, *view.campaigns]:
-        start = 0
-        while (index := item.body_html.find(REF_SCHEME, start)) >= 0:
-            end = item.body_html.find('"', index)
-            ref = item.body_html[index + len(REF_SCHEME) : end].split("#")[0]
-            start = end
-            if ref not in targets:
-                diagnostics.warning(
-                    SourceRef(item.source),
-                    f"links to content/{ref}, which is not published at this time (a draft or scheduled); "
-                    "the link is shown as plain text",
-                )
+        for ref in sorted(item.links - view.targets.keys()):
+            diagnostics.warning(
+                SourceRef(item.source),
+                f"links to content/{ref}, which is not published at this time (a draft or scheduled); "
+                "the link is shown as plain text",
+            )

@@ -42,6 +42,12 @@ class Document:
     source: Path  # relative to the site root, as shown in messages
     body_html: str
     summary: str
+    links: frozenset[str]  # content paths the body links to ("notices/a.md", "assets/x.svg")
+
+    @property
+    def content_path(self) -> str:
+        """The path under content/, the key other files link to this one by."""
+        return self.source.relative_to("content").as_posix()
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,9 @@ class Output:
     render: Callable[[], bytes] | None = None
     copy_from: Path | None = None  # a file copied as it is
 
+    def data(self) -> bytes:
+        return self.copy_from.read_bytes() if self.copy_from is not None else self.render()
+
 
 def check_plan(outputs: list[Output]) -> None:
     """Reject two outputs at one path and any path escaping the output folder."""

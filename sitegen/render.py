@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -41,10 +41,14 @@ def palette_css(theme: Theme) -> str:
 
 @dataclass
 class Renderer:
-    """Renders templates for one SiteView; `targets` maps content paths to output paths."""
+    """Renders templates for one SiteView, one Jinja environment per theme."""
 
     view: SiteView
-    targets: dict[str, str]
+    _environments: dict[str, jinja2.Environment] = field(default_factory=dict)
+
+    @property
+    def targets(self) -> dict[str, str]:
+        return self.view.targets
 
     @cached_property
     def category_slugs(self) -> dict[str, str]:
@@ -70,10 +74,9 @@ class Renderer:
         )
 
     def _environment(self, theme: Theme) -> jinja2.Environment:
-        cache = self.__dict__.setdefault("_environments", {})
-        if theme.name not in cache:
-            cache[theme.name] = make_environment(theme)
-        return cache[theme.name]
+        if theme.name not in self._environments:
+            self._environments[theme.name] = make_environment(theme)
+        return self._environments[theme.name]
 
     def static_path(self, theme: Theme, name: str) -> str:
         for folder in theme.chain:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from sitegen import urls
 from sitegen.load import SiteContent
 from sitegen.model import Campaign, Community, Notice, Page
 from sitegen.visibility import Flags, State, campaign_is_live, is_current, is_published, state
@@ -93,6 +94,19 @@ class SiteView:
         if notice.for_all:
             return self.communities
         return [self.community_by_slug[slug] for slug in notice.communities]
+
+    @cached_property
+    def targets(self) -> dict[str, str]:
+        """Content path -> output path, for everything this view publishes."""
+        found = {asset: asset for asset in self.content.assets}
+        found.update({n.content_path: urls.notice_path(n.slug) for n in self.notices})
+        found.update({c.content_path: urls.campaign_path(c.slug) for c in self.campaigns})
+        found.update({p.content_path: urls.page_path(p.slug) for p in self.pages})
+        for community in self.communities:
+            found[community.source.relative_to("content").as_posix()] = urls.community_path(
+                community.slug
+            )
+        return found
 
     @cached_property
     def by_category(self) -> dict[str, list[Notice]]:

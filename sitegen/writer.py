@@ -64,31 +64,15 @@ class StagedOutput:
     def write(self, path: str, data: bytes) -> None:
         target = self.staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.out_dir / path
-        if _same_bytes(previous, data) and _link(previous, target):
+        if _keep_or_write(self.out_dir / path, target, data):
             self.report.unchanged += 1
-            return
-        target.write_bytes(data)
-        self.report.written += 1
-
-    def copy(self, path: str, source: Path) -> None:
-        target = self.staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        previous = self.out_dir / path
-        if _same_file(previous, source) and _link(previous, target):
-            self.report.unchanged += 1
-            return
-        shutil.copy2(source, target)
-        self.report.written += 1
+        else:
+            self.report.written += 1
 
     def commit(self) -> WriteReport:
         """Swap the staging folder in; the old output's top-level dotfiles move across."""
         marker = b"This folder is made by sitegen: each build replaces it.\n"
-        previous_marker = self.out_dir / MARKER
-        if not (
-            _same_bytes(previous_marker, marker) and _link(previous_marker, self.staging / MARKER)
-        ):
-            (self.staging / MARKER).write_bytes(marker)
+        _keep_or_write(self.out_dir / MARKER, self.staging / MARKER, marker)
         old = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
         if self.out_dir.exists():
             made = set(self._files(self.staging))
@@ -113,29 +97,13 @@ class StagedOutput:
         ]
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _keep_or_write(previous: Path, target: Path, data: bytes) -> bool:
+    """Hard-link `previous` to `target` if it holds exactly `data` (True), else write it."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
-
-
-def _same_file(previous: Path, source: Path) -> bool:
-    try:
-        a, b = previous.stat(), source.stat()
-    except OSError:
-        return False
-    return a.st_size == b.st_size and previous.read_bytes() == source.read_bytes()
-
-
-def _link(previous: Path, target: Path) -> bool:
-    """Hard-link an unchanged file from the old output; False where links are not possible."""
-    try:
-        os.link(previous, target)
-        return True
-    except OSError:
-        try:
-            shutil.copy2(previous, target)
+        if previous.stat().st_size == len(data) and previous.read_bytes() == data:
+            os.link(previous, target)
             return True
-        except OSError:
-            return False
+    except OSError:
+        pass  # no previous file, or a file system without hard links: write it anew
+    target.write_bytes(data)
+    return False
