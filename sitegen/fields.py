@@ -116,7 +116,26 @@ def _scalar(node: Node, expected: str) -> Scalar:
 
 
 def text(node: Node, reader: FieldReader) -> str:
-    return _scalar(node, "text").text.strip()
+    scalar = _scalar(node, "text")
+    if scalar.comment_after:
+        reader.diagnostics.warning(
+            reader.where(scalar.line),
+            f"only `{scalar.text}` is read here: in YAML, ` #` starts a comment",
+            f'if the `#` part belongs to the text, put it all in quotes: "{scalar.text} #…"',
+        )
+    return scalar.text.strip()
+
+
+def list_item_text(node: Node, reader: FieldReader) -> str:
+    """Text in a list, where a Chinese comma is almost always meant as a separator."""
+    value = text(node, reader)
+    if "，" in value or "、" in value:
+        reader.diagnostics.warning(
+            reader.where(node.line),
+            f"`{value}` is read as one item: list items are separated by an English comma",
+            "write [防火, 安全], not [防火，安全]",
+        )
+    return value
 
 
 def whole_number(node: Node, reader: FieldReader) -> int:

@@ -7,7 +7,10 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.errors import UserError
+from sitegen.errors import Diagnostics, UserError
+from sitegen.parse import parse_config
+from sitegen.slugs import slugify
+from sitegen.sourcetext import decode_source
 
 TEMPLATE = Path(__file__).parent / "init_template"
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
@@ -30,6 +33,7 @@ def new_notice(
         raise UserError(
             f"{site}: no content/site.yaml here\n    hint: run this inside your site's folder"
         )
+    _check_choices(site, communities, category)
     name = _UNSAFE_IN_FILE_NAMES.sub("-", title).strip("-.") or "notice"
     path = folder / f"{now:%Y-%m-%d}-{name}.md"
     if path.exists():
@@ -48,6 +52,27 @@ def new_notice(
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def _check_choices(site: Path, communities: list[str], category: str | None) -> None:
+    """Refuse a community or category the build would reject, before writing the file."""
+    known = {slugify(p.stem) for p in (site / "content" / "communities").glob("*.y*ml")}
+    for slug in communities:
+        if slug not in known:
+            raise UserError(
+                f"--community {slug}: no such community\n"
+                f"    hint: the communities are {', '.join(sorted(known)) or '(none yet)'}"
+            )
+    if category is not None:
+        source = site / "content" / "site.yaml"
+        config = parse_config(
+            decode_source(source.read_bytes(), source).text, source, Diagnostics()
+        )
+        if category not in config.categories:
+            raise UserError(
+                f"--category {category}: not one of the site's categories\n"
+                f"    hint: the categories are {', '.join(config.categories)}"
+            )
 
 
 def _quoted(text: str) -> str:

@@ -24,6 +24,7 @@ class Scalar:
     text: str
     line: int
     quoted: bool = False
+    comment_after: bool = False  # a ` # …` follows on the same line (YAML drops it)
 
     @property
     def is_null(self) -> bool:
@@ -77,15 +78,22 @@ def parse_yaml(text: str, first_line: int = 1) -> Node | None:
         raise YamlSyntaxError(line, _describe(err), hint) from err
     except yaml.YAMLError as err:
         raise YamlSyntaxError(first_line, str(err), None) from err
-    return None if root is None else _convert(root, first_line)
+    return None if root is None else _convert(root, first_line, text.split("\n"))
 
 
-def _convert(node: yaml.Node, first_line: int) -> Node:
+def _convert(node: yaml.Node, first_line: int, lines: list[str]) -> Node:
     line = node.start_mark.line + first_line
     if isinstance(node, yaml.ScalarNode):
-        return Scalar(node.value, line, quoted=node.style in ("'", '"', "|", ">"))
+        end = node.end_mark
+        rest = lines[end.line][end.column :] if end.line < len(lines) else ""
+        return Scalar(
+            node.value,
+            line,
+            quoted=node.style in ("'", '"', "|", ">"),
+            comment_after=not node.style and rest.lstrip().startswith("#"),
+        )
     if isinstance(node, yaml.SequenceNode):
-        return Seq([_convert(item, first_line) for item in node.value], line)
+        return Seq([_convert(item, first_line, lines) for item in node.value], line)
     values: dict[str, Node] = {}
     keys: dict[str, int] = {}
     for key_node, value_node in node.value:
@@ -99,7 +107,7 @@ def _convert(node: yaml.Node, first_line: int) -> Node:
                 f"the key `{key}` appears twice (first on line {keys[key]})",
                 "keep one of them",
             )
-        values[key] = _convert(value_node, first_line)
+        values[key] = _convert(value_node, first_line, lines)
         keys[key] = key_line
     return Map(values, line, keys)
 

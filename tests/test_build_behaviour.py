@@ -187,3 +187,32 @@ def test_heading_anchors_keep_chinese(make_site) -> None:
     assert '<h2 id="一基本情况">一、基本情况</h2>' in page_text(
         site / "output/notices/h/index.html"
     )
+
+
+def test_new_notice_refuses_unknown_community_and_category(make_site) -> None:
+    site = make_site()
+    bad = run_sitegen("new", "notice", "测试", "--site", str(site), "--community", "longchii")
+    assert bad.returncode == 1
+    assert bad.stderr == (
+        "sitegen: --community longchii: no such community\n    hint: the communities are huashan, longchi\n"
+    )
+    bad = run_sitegen("new", "notice", "测试", "--site", str(site), "--category", "通告")
+    assert bad.returncode == 1 and "not one of the site's categories" in bad.stderr
+    assert list((site / "content/notices").iterdir()) == [
+        site / "content/notices/2026-11-18-停水通知.md"
+    ]
+    made = run_sitegen(
+        "new",
+        "notice",
+        "冬季防火",
+        "--site",
+        str(site),
+        "--community",
+        "longchi",
+        "--category",
+        "通知",
+        "--now",
+        "2026-11-21 09:00",
+    )
+    assert made.returncode == 0, made.stderr
+    assert run_sitegen("check", str(site), "--now", "2026-11-22").returncode == 0

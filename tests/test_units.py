@@ -155,3 +155,22 @@ def test_one_visibility_predicate() -> None:
     assert is_published(expired, now, Flags()) and not is_current(expired, now, Flags())
     assert not is_published(notice(draft=True), now, Flags())
     assert is_published(notice(draft=True), now, Flags(drafts=True))
+
+
+def test_a_comment_after_text_is_a_warning() -> None:
+    values, diagnostics = read("title: 第3号通知 #重要\ndate: 2026-11-20  # 发布日期\n")
+    assert values["title"] == "第3号通知"
+    [warning] = diagnostics.items
+    assert str(warning) == (
+        "n.md:1: warning: only `第3号通知` is read here: in YAML, ` #` starts a comment\n"
+        '    hint: if the `#` part belongs to the text, put it all in quotes: "第3号通知 #…"'
+    )
+
+
+def test_a_chinese_comma_in_a_list_is_a_warning() -> None:
+    values, diagnostics = read("title: t\ndate: 2026-11-20\ntags: [防火，安全, 停水]\n")
+    assert values["tags"] == ["防火，安全", "停水"]
+    assert [str(d) for d in diagnostics.items] == [
+        "n.md:3: warning: `防火，安全` is read as one item: list items are separated by an English comma\n"
+        "    hint: write [防火, 安全], not [防火，安全]"
+    ]
