@@ -8,17 +8,20 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import feeds
-from sitegen.errors import ContentError, Diagnostic, Diagnostics, SourceRef
+from sitegen.errors import ContentError, Diagnostic, Diagnostics, SourceRef, UserError
 from sitegen.load import SiteContent, load_site
 from sitegen.outputs import Output, check_plan
+from sitegen.printing.jobs import PrintCache
+from sitegen.printing.run import PrintReport, make_print
 from sitegen.render import Renderer
 from sitegen.site_pages import plan_pages
 from sitegen.siteview import SiteView
 from sitegen.themes import static_dir_name
 from sitegen.visibility import Flags
-from sitegen.writer import StagedOutput, WriteReport, check_output_folder
+from sitegen.writer import StagedOutput, WriteReport, check_output_folder, write_in_place
 
 NO_FLAGS = Flags()
+CACHE_DIR = ".sitegen-cache"
 
 
 @dataclass
@@ -28,11 +31,13 @@ class BuildReport:
     seconds: float = 0.0
     write: WriteReport = field(default_factory=WriteReport)
     warnings: list[Diagnostic] = field(default_factory=list)
+    print: PrintReport | None = None
 
     def summary(self) -> str:
         w = self.write
+        printed = f", {self.print.summary()}" if self.print else ""
         return (
-            f"built {self.pages} pages, {self.files} files in all "
+            f"built {self.pages} pages{printed}, {self.files} files in all "
             f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed) in {self.seconds:.2f} s"
         )
 
@@ -52,10 +57,17 @@ def check(
     return view, diagnostics.sorted()
 
 
-def build(site_dir: Path, out_dir: Path, now: datetime, flags: Flags = NO_FLAGS) -> BuildReport:
+def build(
+    site_dir: Path,
+    out_dir: Path,
+    now: datetime,
+    flags: Flags = NO_FLAGS,
+    with_print: bool = True,
+    use_cache: bool = True,
+) -> BuildReport:
     started = time.perf_counter()
     view, warnings = check(site_dir, now, flags)
-    renderer = Renderer(view)
+    renderer = Renderer(view, with_print=with_print)
     outputs = plan(renderer)
     check_plan(outputs)
     check_output_folder(out_dir, site_dir)
@@ -66,6 +78,13 @@ def build(site_dir: Path, out_dir: Path, now: datetime, flags: Flags = NO_FLAGS)
         html_paths = [o.path for o in outputs if o.path.endswith(".html")]
         staged.write("sitemap.xml", feeds.sitemap(renderer, html_paths))
         report = BuildReport(pages=len(html_paths), files=len(outputs) + 1)
+        if with_print:
+            cache = PrintCache(site_dir / CACHE_DIR / "print" if use_cache else None)
+            report.print = make_print(renderer, resources(outputs), cache)
+            for path, data in report.print.files.items():
+                staged.write(path, data)
+            report.files += len(report.print.files)
+            warnings = sorted([*warnings, *report.print.warnings], key=lambda d: str(d.where))
         report.write = staged.commit()
     except BaseException:
         staged.discard()
@@ -73,6 +92,39 @@ def build(site_dir: Path, out_dir: Path, now: datetime, flags: Flags = NO_FLAGS)
     report.seconds = time.perf_counter() - started
     report.warnings = warnings
     return report
+
+
+def print_only(
+    site_dir: Path,
+    out_dir: Path,
+    now: datetime,
+    only: str | None = None,
+    notice_slug: str | None = None,
+    use_cache: bool = True,
+) -> PrintReport:
+    """Make just some print outputs, replacing those files in the output folder one by one.
+
+    The rest of the output is left as it is: print files stand alone, so no swap of
+    the whole folder is needed."""
+    view, warnings = check(site_dir, now)
+    if notice_slug is not None and notice_slug not in {n.slug for n in view.current}:
+        raise UserError(
+            f"--notice {notice_slug}: no current notice has this address\n"
+            "    hint: use the name in the notice's page address, e.g. 2026-11-18-water-outage"
+        )
+    check_output_folder(out_dir, site_dir)
+    renderer = Renderer(view, with_print=True)
+    cache = PrintCache(site_dir / CACHE_DIR / "print" if use_cache else None)
+    report = make_print(renderer, resources(plan(renderer)), cache, only, notice_slug)
+    for path, data in report.files.items():
+        write_in_place(out_dir / path, data)
+    report.warnings = [*warnings, *report.warnings]
+    return report
+
+
+def resources(outputs: list[Output]) -> dict[str, Path]:
+    """The files print HTML may refer to, by their output path."""
+    return {o.path: o.copy_from for o in outputs if o.copy_from is not None}
 
 
 def plan(renderer: Renderer) -> list[Output]:

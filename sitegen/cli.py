@@ -46,11 +46,27 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="the output folder (default: SITE/output)")
     build.add_argument("--drafts", action="store_true", help="include drafts")
     build.add_argument("--future", action="store_true", help="include notices dated after now")
+    build.add_argument("--no-print", action="store_true", help="skip the print outputs (PDF)")
+    build.add_argument("--no-cache", action="store_true", help="use nothing from earlier builds")
     build.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", help="check the content as a build would, writing nothing")
     _site_arguments(check)
     check.set_defaults(run=_run_check)
+
+    printing = commands.add_parser(
+        "print", help="make just the print outputs (PDF) into output/print/"
+    )
+    _site_arguments(printing)
+    printing.add_argument("--out", type=Path, help="the output folder (default: SITE/output)")
+    printing.add_argument(
+        "--only", choices=("posters", "boards", "banners", "handouts"), help="only these"
+    )
+    printing.add_argument(
+        "--notice", metavar="SLUG", help="only this notice's poster and the board packs it is on"
+    )
+    printing.add_argument("--no-cache", action="store_true", help="use nothing from earlier builds")
+    printing.set_defaults(run=_run_print)
 
     new = commands.add_parser("new", help="start a new content file")
     new_kinds = new.add_subparsers(title="kinds", metavar="KIND")
@@ -115,10 +131,32 @@ def _run_build(args: argparse.Namespace) -> int:
 
     out = args.out if args.out is not None else args.site / "output"
     report = build(
-        args.site, out, _now(args.now, args.site), Flags(drafts=args.drafts, future=args.future)
+        args.site,
+        out,
+        _now(args.now, args.site),
+        Flags(drafts=args.drafts, future=args.future),
+        with_print=not args.no_print,
+        use_cache=not args.no_cache,
     )
     _print_diagnostics(report.warnings)
     print(report.summary() + f" -> {out}")
+    return 0
+
+
+def _run_print(args: argparse.Namespace) -> int:
+    from sitegen.build import print_only
+
+    out = args.out if args.out is not None else args.site / "output"
+    report = print_only(
+        args.site,
+        out,
+        _now(args.now, args.site),
+        args.only,
+        args.notice,
+        use_cache=not args.no_cache,
+    )
+    _print_diagnostics(report.warnings)
+    print(f"printed {report.summary()} -> {out / 'print'}")
     return 0
 
 

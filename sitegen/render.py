@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -17,6 +18,7 @@ from sitegen.model import Campaign, Document, Notice, Theme
 from sitegen.siteview import SiteView
 from sitegen.themes import make_environment, static_dir_name
 
+_HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
 WEEKDAYS = "一二三四五六日"
 STATE_LABELS = {"draft": "草稿", "scheduled": "待发布", "current": "有效", "expired": "已过期"}
 
@@ -44,6 +46,7 @@ class Renderer:
     """Renders templates for one SiteView, one Jinja environment per theme."""
 
     view: SiteView
+    with_print: bool = False
     _environments: dict[str, jinja2.Environment] = field(default_factory=dict)
 
     @property
@@ -86,6 +89,9 @@ class Renderer:
             f"theme `{theme.name}`: a template asks for static/{name}, which no theme has"
         )
 
+    def _has_poster(self, notice: Notice) -> bool:
+        return self.with_print and notice.poster is not None and notice in self.view.current
+
     def stylesheets(self, theme: Theme) -> list[str]:
         """The built-in `style.css`, then each theme's `theme.css`, parent before child."""
         sheets = [self.static_path(theme, "style.css")]
@@ -113,8 +119,10 @@ class Renderer:
                 return view.config.base_url + target
             return urls.relative(here, target)
 
-        def body(item: Document) -> Markup:
-            return Markup(urls.resolve_refs(item.body_html, here, self.targets))
+        def body(item: Document, anchors: bool = True) -> Markup:
+            html = urls.resolve_refs(item.body_html, here, self.targets)
+            # Print sheets put several bodies on one page: their heading ids would clash.
+            return Markup(html if anchors else _HEADING_ID.sub(r"\1", html))
 
         def body_html(html: str) -> Markup:
             return Markup(urls.resolve_refs(html, here, self.targets))
@@ -150,6 +158,9 @@ class Renderer:
             "tag_url": lambda name: url(self.tag_path(name)),
             "month_url": lambda year, month: url(urls.month_path(year, month)),
             "home_url": url(urls.INDEX),
+            "poster_url": lambda n: (
+                url(f"print/posters/{n.slug}.pdf") if self._has_poster(n) else None
+            ),
         }
 
 

@@ -97,6 +97,19 @@ class StagedOutput:
         ]
 
 
+def write_in_place(path: Path, data: bytes) -> None:
+    """Replace one file atomically (write beside it, then rename), unless it is unchanged."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
 def _keep_or_write(previous: Path, target: Path, data: bytes) -> bool:
     """Hard-link `previous` to `target` if it holds exactly `data` (True), else write it."""
     try:

@@ -67,7 +67,7 @@ def leftovers(site: Path) -> list[str]:
 
 def build_valid(make_site: Callable[..., Path], valid: dict | None = None) -> Path:
     site = make_site({**VALID, **(valid or {})})
-    first = run_sitegen("build", str(site), "--now", NOW)
+    first = run_sitegen("build", str(site), "--now", NOW, "--no-print")
     assert first.returncode == 0, first.stderr
     assert first.stderr == "", first.stderr
     return site
@@ -663,7 +663,7 @@ ENCODED_NOTICE = notice(
 def build_changed(make_site: Callable[..., Path], files: dict, *args: str) -> tuple[Path, Run]:
     site = build_valid(make_site)
     change(site, files)
-    run = run_sitegen("build", str(site), "--now", NOW, *args)
+    run = run_sitegen("build", str(site), "--now", NOW, "--no-print", *args)
     assert "Traceback" not in run.stderr, run.stderr
     return site, run
 
@@ -736,7 +736,7 @@ def test_notice_date_without_offset_is_site_time(
 ) -> None:
     site = build_valid(make_site)
     change(site, {NOTICE: notice("title: 测试通知\ndate: 2026-11-20 08:00\n")})
-    run = run_sitegen("build", str(site), "--now", now)
+    run = run_sitegen("build", str(site), "--now", now, "--no-print")
     assert "Traceback" not in run.stderr, run.stderr
     assert run.returncode == 0, run.stderr
     assert (site / "output/notices/x/index.html").exists() == published

@@ -23,7 +23,7 @@ date: 2026-11-10
 
 
 def build(site: Path, now: str = NOW, *extra: str):
-    result = run_sitegen("build", str(site), "--now", now, *extra)
+    result = run_sitegen("build", str(site), "--now", now, "--no-print", *extra)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -105,7 +105,7 @@ def test_example_site_over_time() -> None:
             (november, "2026-11-20T10:00:00+08:00"),
             (february, "2027-02-15T10:00:00+08:00"),
         ):
-            result = run_sitegen("build", str(REPO), "--out", str(out), "--now", now)
+            result = run_sitegen("build", str(REPO), "--out", str(out), "--now", now, "--no-print")
             assert result.returncode == 0, result.stderr
         water = "notices/2026-11-18-water-outage/index.html"
         home_nov, home_feb = page_text(november / "index.html"), page_text(february / "index.html")

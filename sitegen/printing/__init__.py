@@ -1,0 +1,1 @@
+"""Print outputs: posters for the boards, board packs, banners and leaflets, as PDF."""
