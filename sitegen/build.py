@@ -18,7 +18,13 @@ from sitegen.site_pages import plan_pages
 from sitegen.siteview import SiteView
 from sitegen.themes import static_dir_name
 from sitegen.visibility import Flags
-from sitegen.writer import StagedOutput, WriteReport, check_output_folder, write_in_place
+from sitegen.writer import (
+    StagedOutput,
+    WriteReport,
+    check_output_folder,
+    claim_output_folder,
+    write_in_place,
+)
 
 NO_FLAGS = Flags()
 CACHE_DIR = ".sitegen-cache"
@@ -79,7 +85,7 @@ def build(
         staged.write("sitemap.xml", feeds.sitemap(renderer, html_paths))
         report = BuildReport(pages=len(html_paths), files=len(outputs) + 1)
         if with_print:
-            cache = PrintCache(site_dir / CACHE_DIR / "print" if use_cache else None)
+            cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
             report.print = make_print(renderer, resources(outputs), cache)
             for path, data in report.print.files.items():
                 staged.write(path, data)
@@ -113,8 +119,9 @@ def print_only(
             "    hint: use the name in the notice's page address, e.g. 2026-11-18-water-outage"
         )
     check_output_folder(out_dir, site_dir)
+    claim_output_folder(out_dir)
     renderer = Renderer(view, with_print=True)
-    cache = PrintCache(site_dir / CACHE_DIR / "print" if use_cache else None)
+    cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
     report = make_print(renderer, resources(plan(renderer)), cache, only, notice_slug)
     for path, data in report.files.items():
         write_in_place(out_dir / path, data)

@@ -17,6 +17,7 @@ from pathlib import Path
 from sitegen.errors import UserError
 
 MARKER = ".sitegen-output"
+MARKER_TEXT = b"This folder is made by sitegen: each build replaces it.\n"
 
 
 @dataclass
@@ -71,8 +72,7 @@ class StagedOutput:
 
     def commit(self) -> WriteReport:
         """Swap the staging folder in; the old output's top-level dotfiles move across."""
-        marker = b"This folder is made by sitegen: each build replaces it.\n"
-        _keep_or_write(self.out_dir / MARKER, self.staging / MARKER, marker)
+        _keep_or_write(self.out_dir / MARKER, self.staging / MARKER, MARKER_TEXT)
         old = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
         if self.out_dir.exists():
             made = set(self._files(self.staging))
@@ -95,6 +95,13 @@ class StagedOutput:
             for p in folder.rglob("*")
             if p.is_file() and not p.relative_to(folder).parts[0].startswith(".")
         ]
+
+
+def claim_output_folder(out_dir: Path) -> None:
+    """Make `out_dir` if it is missing, marked as sitegen's, so later builds may replace it."""
+    if not out_dir.exists():
+        out_dir.mkdir(parents=True)
+        (out_dir / MARKER).write_bytes(MARKER_TEXT)
 
 
 def write_in_place(path: Path, data: bytes) -> None:

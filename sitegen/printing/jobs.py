@@ -91,10 +91,14 @@ class _Recording(dict):
 
 
 class PrintCache:
-    """PDFs from earlier builds in `<site>/.sitegen-cache/print/`."""
+    """PDFs from earlier builds in `<site>/.sitegen-cache/print/`.
 
-    def __init__(self, folder: Path | None) -> None:
+    With `read=False` (a cold build) nothing is taken from it, but what is
+    rendered is still stored for the builds after."""
+
+    def __init__(self, folder: Path | None, read: bool = True) -> None:
         self.folder = folder
+        self.read = read
         self._digests: dict[str, str] = {}
 
     def _current(self, path: str) -> str | None:
@@ -106,7 +110,7 @@ class PrintCache:
         return self._digests[path]
 
     def load(self, job: PrintJob) -> PrintResult | None:
-        if self.folder is None:
+        if self.folder is None or not self.read:
             return None
         meta_path = self.folder / f"{job.key}.json"
         try:
@@ -127,6 +131,20 @@ class PrintCache:
             meta["fits_on"],
         )
 
+    def load_bytes(self, key: str) -> bytes | None:
+        """A file stored under `key` by `store_bytes` (for outputs that are not layouts)."""
+        if self.folder is None or not self.read:
+            return None
+        try:
+            return (self.folder / f"{key}.bin").read_bytes()
+        except OSError:
+            return None
+
+    def store_bytes(self, key: str, data: bytes) -> None:
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / f"{key}.bin").write_bytes(data)
+
     def store(self, result: PrintResult) -> None:
         if self.folder is None:
             return
@@ -143,34 +161,40 @@ class PrintCache:
         (self.folder / f"{key}.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
 
 
-def run_jobs(
-    jobs: list[PrintJob], resources: dict[str, Path], cache: PrintCache
-) -> list[PrintResult]:
-    """Results in the order of `jobs`: from the cache where valid, the rest rendered on all
-    cores, with progress on a terminal."""
-    results: list[PrintResult | None] = [cache.load(job) for job in jobs]
-    pending = [index for index, result in enumerate(results) if result is None]
-    if pending:
-        progress = _Progress(len(pending))
-        workers = min(len(pending), os.cpu_count() or 1)
-        todo = [jobs[index] for index in pending]
-        if workers == 1:
-            rendered = (_run(job, resources) for job in todo)
+class PrintRunner:
+    """Runs jobs: from the cache where valid, the rest on all cores (one pool per build)."""
+
+    def __init__(self, resources: dict[str, Path], cache: PrintCache) -> None:
+        self.resources = resources
+        self.cache = cache
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PrintRunner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def run(self, jobs: list[PrintJob]) -> list[PrintResult]:
+        """Results in the order of `jobs`, with progress on a terminal."""
+        results: list[PrintResult | None] = [self.cache.load(job) for job in jobs]
+        pending = [index for index, result in enumerate(results) if result is None]
+        if pending:
+            todo = [jobs[index] for index in pending]
+            progress = _Progress(len(todo))
+            if len(todo) == 1 or (os.cpu_count() or 1) == 1:
+                rendered = map(_run, todo, [self.resources] * len(todo))
+            else:
+                if self._pool is None:
+                    self._pool = ProcessPoolExecutor(max_workers=os.cpu_count())
+                rendered = self._pool.map(_run, todo, [self.resources] * len(todo))
             for index, result in zip(pending, rendered, strict=True):
-                results[index] = _finish(result, cache, progress)
-        else:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                rendered = pool.map(_run, todo, [resources] * len(todo))
-                for index, result in zip(pending, rendered, strict=True):
-                    results[index] = _finish(result, cache, progress)
-        progress.done()
-    return [result for result in results if result is not None]
-
-
-def _finish(result: PrintResult, cache: PrintCache, progress: _Progress) -> PrintResult:
-    cache.store(result)
-    progress.step()
-    return result
+                self.cache.store(result)
+                progress.step()
+                results[index] = result
+            progress.done()
+        return [result for result in results if result is not None]
 
 
 class _Progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -55,10 +56,16 @@ class BoardDue:
     take_down: list[Notice]  # expired within TAKE_DOWN_WITHIN
 
 
+def qr_data_uri(address: str) -> str:
+    """A vector (SVG) QR code of `address`, as a data: URI."""
+    return segno.make(address, error="m").svg_data_uri(border=0, dark="#000")
+
+
 class PrintPlanner:
-    def __init__(self, renderer: Renderer) -> None:
+    def __init__(self, renderer: Renderer, qr: Callable[[str], str] = qr_data_uri) -> None:
         self.renderer = renderer
         self.view = renderer.view
+        self.qr = qr
 
     # --- what is due ---------------------------------------------------------
 
@@ -109,7 +116,7 @@ class PrintPlanner:
             "paper": paper,
             "size": size,
             "address": address,
-            "qr": segno.make(address, error="m").svg_data_uri(border=0, dark="#000"),
+            "qr": self.qr(address),
             "campaign": campaign,
             "audience": "、".join(c.name for c in self.view.audience(notice))
             if not notice.for_all
@@ -127,18 +134,28 @@ class PrintPlanner:
         )
         return PrintJob(pdf_path, html, notice.source.as_posix(), fit_paper=paper.paper)
 
-    def pack_job(self, due: BoardDue, sizes: dict[tuple[str, str, str], float]) -> PrintJob:
-        path = board_path(due.community, due.board)
-        here = html_path(path)
-        sheets = []
-        for notice in due.posted:
-            paper = PaperSpec(due.board.paper, notice.poster.orientation)
-            size = sizes[(notice.slug, paper.paper, paper.orientation)]
-            sheets.append(self._sheet(notice, paper, here, f"{size:.1f}"))
-        html = self.renderer.render(
+    def pack_html(self, due: BoardDue, sizes: list[float]) -> str:
+        """The HTML of a board pack, beside its PDF: its posters at the sizes they were fitted."""
+        here = html_path(board_path(due.community, due.board))
+        sheets = [
+            self._sheet(
+                notice, PaperSpec(due.board.paper, notice.poster.orientation), here, f"{size:.1f}"
+            )
+            for notice, size in zip(due.posted, sizes, strict=True)
+        ]
+        return self.renderer.render(
             "print/poster.html",
             here,
             sheets=sheets,
+            title=f"{due.community.name} {due.board.location}",
+        )
+
+    def empty_board_job(self, due: BoardDue) -> PrintJob:
+        path = board_path(due.community, due.board)
+        html = self.renderer.render(
+            "print/poster.html",
+            html_path(path),
+            sheets=[],
             title=f"{due.community.name} {due.board.location}",
             empty_board=due,
         )
