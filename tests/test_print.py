@@ -1,0 +1,940 @@
+"""The print outputs as real PDFs, checked with the tools a print shop would trust.
+
+Posters, board packs, the posting list, banners and leaflets are built through the
+real CLI and read back with poppler (`pdfinfo`, `pdffonts`, `pdftotext`, `pdftoppm`)
+and `zbarimg` (Debian `poppler-utils`, `zbar-tools`). What each output should hold
+is worked out here from the sources (front matter, community profiles, campaign),
+not from sitegen's own code.
+
+The example site is copied and built once per session (and once more at a later
+`--now`); everything else uses small scratch sites.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from posixpath import normpath
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from conftest import MINIMAL_SITE, NOW, REPO, Run, run_sitegen
+from lxml import html as lxml_html
+
+LATER = "2026-11-23T10:00:00+08:00"  # the day after the water-outage notice expires
+WATER_OUTAGE = "2026-11-18-water-outage.md"
+
+# Paper sizes in points, portrait (width, height).
+PAPER_PT = {
+    "A5": (419.53, 595.28),
+    "A4": (595.28, 841.89),
+    "A3": (841.89, 1190.55),
+    "A2": (1190.55, 1683.78),
+}
+TOLERANCE_PT = 1.0
+CM_PT = 72 / 2.54
+
+# What the bundled font (a subset of Noto Sans SC, family "Noto Sans SC Sitegen", the
+# @font-face family in print.css) is called in the PDF, after the six-letter subset tag.
+# A system font (Noto Sans CJK SC, WenQuanYi, DejaVu, ...) has another name.
+BUNDLED_FONT = re.compile(r"[A-Z]{6}\+Noto-?Sans-?SC-?Sitegen(-Regular|-Bold)?")
+
+# "34 PDFs (37 rendered, 0 from cache, 9 board packs assembled)": board packs are put
+# together from their posters' fitted PDFs, not rendered (in earlier versions they were
+# rendered, and the summary had no "assembled" figure).
+SUMMARY = re.compile(
+    r"(\d+) PDFs \((\d+) rendered, (\d+) from cache(?:, (\d+) board packs assembled)?\)"
+)
+TOO_LONG = re.compile(
+    r"^(?P<file>\S+?\.md): warning: the poster does not fit one (?P<paper>A\d) page"
+    r".*?printed on (?P<pages>\d+) pages",
+    re.M,
+)
+
+pytestmark = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm", "zbarimg")),
+    reason="needs poppler-utils and zbar-tools (scripts/test installs them)",
+)
+
+
+# --- reading the sources, independently of sitegen ----------------------------
+
+
+def split_front_matter(path: Path) -> tuple[dict, str]:
+    """Front matter read as plain strings (PyYAML's BaseLoader: no type guessing), and body."""
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    assert text.startswith("---\n"), path
+    head, _, body = text[4:].partition("\n---\n")
+    return yaml.load(head, Loader=yaml.BaseLoader) or {}, body
+
+
+def moment(raw: str, tz: ZoneInfo, end_of_day: bool = False) -> datetime:
+    """`2026-11-20` (start of day, or the first moment after it), `2026-11-20 09:00`, ISO 8601."""
+    raw = raw.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        start = datetime.combine(date.fromisoformat(raw), clock(0, 0), tzinfo=tz)
+        return start + timedelta(days=1) if end_of_day else start
+    value = datetime.fromisoformat(raw)
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+
+
+def is_false(value) -> bool:
+    return isinstance(value, str) and value.strip().lower() in ("false", "no", "off")
+
+
+def is_true(value) -> bool:
+    return isinstance(value, str) and value.strip().lower() in ("true", "yes", "on")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass
+class Notice:
+    file: str  # file name in content/notices/
+    title: str
+    issuer: str
+    date: datetime
+    expires: datetime | None
+    communities: list[str] | None  # None: all
+    paper: str
+    orientation: str
+    wants_poster: bool
+    draft: bool
+    urgent: bool
+    pinned: bool
+    body_length: int  # characters of the body, whitespace left out
+    slug: str | None  # from `slug:`; otherwise found in the built pages
+
+    def current_at(self, now: datetime) -> bool:
+        return not self.draft and self.date <= now and (self.expires is None or self.expires > now)
+
+    def is_for(self, community: str) -> bool:
+        return self.communities is None or community in self.communities
+
+
+@dataclass
+class Board:
+    community: str  # slug
+    name: str  # community name
+    id: str
+    paper: str
+    slots: int
+
+
+@dataclass
+class Source:
+    """The example (or a scratch) site as its files say it should print."""
+
+    root: Path
+    base_url: str
+    tz: ZoneInfo
+    notices: list[Notice]
+    boards: list[Board]
+    phones: dict[str, str]  # community slug -> office phone
+    names: dict[str, str]  # community slug -> name
+
+    def poster_notices(self, now: datetime) -> list[Notice]:
+        return [n for n in self.notices if n.wants_poster and n.current_at(now)]
+
+    def notice(self, file: str) -> Notice:
+        return next(n for n in self.notices if n.file == file)
+
+    def due(self, board: Board, now: datetime) -> list[Notice]:
+        """Posters due on a board, urgent first, then pinned, then newest."""
+        due = [n for n in self.poster_notices(now) if n.is_for(board.community)]
+        return sorted(due, key=lambda n: (n.urgent, n.pinned, n.date, n.slug or ""), reverse=True)
+
+
+def read_source(root: Path) -> Source:
+    site = yaml.load((root / "content/site.yaml").read_text("utf-8-sig"), Loader=yaml.BaseLoader)
+    tz = ZoneInfo(site.get("timezone", "Asia/Shanghai"))
+    default = site.get("posters") or {}
+    notices = []
+    for path in sorted((root / "content/notices").glob("*.md")):
+        meta, body = split_front_matter(path)
+        poster = meta.get("poster")
+        wants = not is_false(poster)
+        spec = poster if isinstance(poster, dict) else {}
+        communities = meta.get("communities", "all")
+        notices.append(
+            Notice(
+                file=path.name,
+                title=meta["title"],
+                issuer=meta.get("issuer") or site.get("issuer", ""),
+                date=moment(meta["date"], tz),
+                expires=moment(meta["expires"], tz, end_of_day=True) if "expires" in meta else None,
+                communities=None if communities in ("all", "全部") else list(communities),
+                paper=spec.get("paper") or default.get("paper", "A4"),
+                orientation=spec.get("orientation") or default.get("orientation", "portrait"),
+                wants_poster=wants,
+                draft=is_true(meta.get("draft", "false")),
+                urgent=is_true(meta.get("urgent", "false")),
+                pinned=is_true(meta.get("pinned", "false")),
+                body_length=len(squeeze(body)),
+                slug=meta.get("slug"),
+            )
+        )
+    boards, phones, names = [], {}, {}
+    for path in sorted((root / "content/communities").glob("*.yaml")):
+        profile = yaml.load(path.read_text("utf-8-sig"), Loader=yaml.BaseLoader)
+        slug = path.stem
+        names[slug] = profile["name"]
+        phones[slug] = (profile.get("office") or {}).get("phone", "")
+        for board in profile.get("boards") or []:
+            boards.append(
+                Board(slug, profile["name"], board["id"], board["paper"], int(board["slots"]))
+            )
+    return Source(root, site["base_url"], tz, notices, boards, phones, names)
+
+
+def find_slugs(source: Source, out: Path) -> None:
+    """A notice without `slug:` is found among the built pages by its <h1>."""
+    by_title = {}
+    for page in (out / "notices").glob("*/index.html"):
+        for h1 in lxml_html.parse(str(page)).getroot().iter("h1"):
+            by_title.setdefault(h1.text_content().strip(), page.parent.name)
+    for notice in source.notices:
+        if notice.slug is None:
+            notice.slug = by_title.get(notice.title)
+
+
+# --- reading the PDFs -------------------------------------------------------------
+
+
+def tool(*args: str) -> str:
+    done = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 0, f"{' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    info = tool("pdfinfo", str(pdf))
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    sizes = tool("pdfinfo", "-f", "1", "-l", str(pages), str(pdf))
+    found = [
+        (float(w), float(h))
+        for w, h in re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", sizes, re.M)
+    ]
+    assert len(found) == pages, sizes
+    return found
+
+
+def paper_pt(paper: str, orientation: str = "portrait") -> tuple[float, float]:
+    width, height = PAPER_PT[paper]
+    return (height, width) if orientation == "landscape" else (width, height)
+
+
+def same_size(size: tuple[float, float], want: tuple[float, float]) -> bool:
+    return all(abs(a - b) <= TOLERANCE_PT for a, b in zip(size, want, strict=True))
+
+
+def fonts(pdf: Path) -> list[tuple[str, str]]:
+    """(name, emb) of every font in the PDF, from `pdffonts`."""
+    lines = tool("pdffonts", str(pdf)).splitlines()[2:]
+    rows = []
+    for line in lines:
+        parts = line.split()
+        # name type... encoding emb sub uni object-id generation: count from the end
+        rows.append((parts[0], parts[-5]))
+    return rows
+
+
+def text(pdf: Path) -> str:
+    return tool("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+
+
+def raster(pdf: Path, dpi: float, into: Path, page: int = 1) -> Path:
+    stem = into / f"{pdf.stem}-{page}"
+    page_range = ("-f", str(page), "-l", str(page))
+    tool("pdftoppm", "-r", str(dpi), "-png", *page_range, "-singlefile", str(pdf), str(stem))
+    return stem.with_suffix(".png")
+
+
+def qr_codes(png: Path) -> list[str]:
+    done = subprocess.run(
+        ["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(png)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    return done.stdout.split()
+
+
+def body_size(html_file: Path) -> float:
+    """The body size sitegen chose, from the print HTML beside the PDF."""
+    found = re.search(
+        r'<section class="sheet[^"]*"[^>]*style="font-size:\s*([\d.]+)pt',
+        html_file.read_text("utf-8"),
+    )
+    assert found, f"{html_file}: no sheet with a font-size"
+    return float(found.group(1))
+
+
+def too_long(stderr: str) -> dict[tuple[str, str], int]:
+    """(notice file name, paper) -> pages, for each poster the build said does not fit."""
+    return {(Path(m["file"]).name, m["paper"]): int(m["pages"]) for m in TOO_LONG.finditer(stderr)}
+
+
+@dataclass(frozen=True)
+class Counts:
+    pdfs: int
+    rendered: int
+    cached: int
+    assembled: int | None  # None: the summary has no such figure (packs are rendered)
+
+
+def counts(stdout: str) -> Counts:
+    found = SUMMARY.search(stdout)
+    assert found, f"no 'N PDFs (R rendered, C from cache)' in: {stdout}"
+    return Counts(int(found[1]), int(found[2]), int(found[3]), int(found[4]) if found[4] else None)
+
+
+# --- the example, built once ---------------------------------------------------------
+
+
+@dataclass
+class Built:
+    source: Source
+    out: Path
+    run: Run
+    seconds: float
+    now: datetime
+    warned: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def poster(self, notice: Notice) -> Path:
+        return self.out / "print/posters" / f"{notice.slug}.pdf"
+
+    def pack(self, board: Board) -> Path:
+        return self.out / "print/boards" / f"{board.community}-{board.id}.pdf"
+
+
+def build_example(site: Path, out: Path, now: str) -> Built:
+    started = time.perf_counter()
+    result = run_sitegen("build", str(site), "--out", str(out), "--now", now)
+    seconds = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    source = read_source(site)
+    find_slugs(source, out)
+    return Built(source, out, result, seconds, datetime.fromisoformat(now), too_long(result.stderr))
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """A copy of the repository's example site (so the print cache starts cold and the
+    repository is not written to)."""
+    site = tmp_path_factory.mktemp("example") / "site"
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, site / name)
+    return site
+
+
+@pytest.fixture(scope="session")
+def example(example_site: Path) -> Built:
+    built = build_example(example_site, example_site.parent / "out-now", NOW)
+    print(f"\nexample build with print: {built.seconds:.1f} s; {built.run.stdout.strip()}")
+    return built
+
+
+@pytest.fixture(scope="session")
+def example_later(example: Built, example_site: Path) -> Built:
+    return build_example(example_site, example_site.parent / "out-later", LATER)
+
+
+# --- 1. a poster for every current notice that wants one ---------------------------------
+
+
+def test_a_poster_for_every_current_notice_that_wants_one(example: Built) -> None:
+    wanted = example.source.poster_notices(example.now)
+    assert wanted, "the example has current notices with posters"
+    unresolved = [n.file for n in wanted if n.slug is None]
+    assert not unresolved, f"no notice page has these notices' titles as <h1>: {unresolved}"
+
+    made = {p.stem for p in (example.out / "print/posters").glob("*.pdf")}
+    assert made == {n.slug for n in wanted}
+
+    problems = []
+    for notice in wanted:
+        pdf = example.poster(notice)
+        if not pdf.with_suffix(".html").is_file():
+            problems.append(f"{notice.file}: no print HTML beside {pdf.name}")
+        sizes = page_sizes(pdf)
+        warned = example.warned.get((notice.file, notice.paper))
+        if warned is None and len(sizes) != 1:
+            problems.append(f"{notice.file}: {len(sizes)} pages, no 'does not fit' warning")
+        if warned is not None and len(sizes) != warned:
+            problems.append(f"{notice.file}: warned of {warned} pages, made {len(sizes)}")
+        want = paper_pt(notice.paper, notice.orientation)
+        for number, size in enumerate(sizes, start=1):
+            if not same_size(size, want):
+                problems.append(
+                    f"{notice.file}: page {number} is {size}, not {notice.paper} "
+                    f"{notice.orientation} {want}"
+                )
+    assert not problems, "\n".join(problems)
+
+
+def test_no_poster_for_notices_not_current_or_without_poster(example: Built) -> None:
+    made = {p.stem for p in (example.out / "print/posters").glob("*.pdf")}
+    for notice in example.source.notices:
+        if notice.wants_poster and notice.current_at(example.now):
+            continue
+        # expired and `poster: false` notices have a page (so a slug); drafts and scheduled
+        # ones do not, and are looked for by their file name (the slug of an ASCII name)
+        assert notice.slug not in made, notice.file
+        assert not any(Path(notice.file).stem in name for name in made), notice.file
+    # the example has each kind of notice that must not be printed
+    kinds = {
+        "poster: false": any(
+            not n.wants_poster and n.current_at(example.now) for n in example.source.notices
+        ),
+        "draft": any(n.draft for n in example.source.notices),
+        "scheduled": any(n.date > example.now for n in example.source.notices),
+        "expired": any(n.expires and n.expires <= example.now for n in example.source.notices),
+    }
+    assert all(kinds.values()), kinds
+
+
+# --- 2. fonts: embedded, and only the bundled one ----------------------------------------
+
+
+def test_posters_embed_only_the_bundled_font(example: Built) -> None:
+    problems = []
+    for notice in example.source.poster_notices(example.now):
+        rows = fonts(example.poster(notice))
+        if not rows:
+            problems.append(f"{notice.slug}: no font at all")
+        for name, embedded in rows:
+            if embedded != "yes":
+                problems.append(f"{notice.slug}: {name} is not embedded")
+            if not BUNDLED_FONT.fullmatch(name):
+                problems.append(f"{notice.slug}: {name} is not the bundled font (a system font)")
+    assert not problems, "\n".join(problems)
+
+
+def test_other_print_outputs_embed_only_the_bundled_font(example: Built) -> None:
+    problems = []
+    pdfs = sorted((example.out / "print").glob("[bh]*/*.pdf"))  # boards, banners, handouts
+    assert pdfs
+    for pdf in pdfs:
+        for name, embedded in fonts(pdf):
+            if embedded != "yes" or not BUNDLED_FONT.fullmatch(name):
+                problems.append(f"{pdf.relative_to(example.out)}: {name} (embedded: {embedded})")
+    assert not problems, "\n".join(problems)
+
+
+def test_bundled_font_files_are_part_of_the_theme() -> None:
+    """The theme carries its font: real files in the repository, not links to this machine's."""
+    folder = REPO / "sitegen/default_theme/static/fonts"
+    files = [p for p in folder.iterdir() if p.suffix.lower() in (".otf", ".ttf", ".woff", ".woff2")]
+    assert files, f"no font in {folder}"
+    for path in files:
+        assert not path.is_symlink(), (
+            f"{path.name} is a link to {path.resolve()}, not a bundled file"
+        )
+        assert path.resolve().is_relative_to(REPO), path.resolve()
+    licences = [p.name for p in folder.iterdir() if re.match(r"(OFL|LICEN[CS]E)", p.name, re.I)]
+    assert licences, f"no licence beside the fonts in {folder}"
+
+
+# --- 3. text -----------------------------------------------------------------------------------
+
+
+def test_poster_text_has_title_and_issuer(example: Built) -> None:
+    problems = []
+    for notice in example.source.poster_notices(example.now):
+        extracted = squeeze(text(example.poster(notice)))
+        if squeeze(notice.title) not in extracted:
+            problems.append(f"{notice.slug}: title {notice.title!r} not in the PDF's text")
+        if squeeze(notice.issuer) not in extracted:
+            problems.append(f"{notice.slug}: issuer {notice.issuer!r} not in the PDF's text")
+    assert not problems, "\n".join(problems)
+
+
+# --- 4. the QR code --------------------------------------------------------------------------
+
+
+def test_poster_qr_code_is_the_notice_url(example: Built, tmp_path: Path) -> None:
+    problems = []
+    for notice in example.source.poster_notices(example.now):
+        url = f"{example.source.base_url.rstrip('/')}/notices/{notice.slug}/"
+        decoded = qr_codes(raster(example.poster(notice), 150, tmp_path))
+        if decoded != [url]:
+            problems.append(f"{notice.slug}: decoded {decoded}, expected [{url}]")
+    assert not problems, "\n".join(problems)
+
+
+# --- 5. fitting the body to one page -------------------------------------------------------------
+
+
+def test_longest_notice_fits_a4_with_smaller_type_than_the_shortest(example: Built) -> None:
+    on_a4 = [
+        n
+        for n in example.source.poster_notices(example.now)
+        if n.paper == "A4" and n.orientation == "portrait"
+    ]
+    longest = max(on_a4, key=lambda n: n.body_length)
+    shortest = min(on_a4, key=lambda n: n.body_length)
+    assert len(page_sizes(example.poster(longest))) == 1, f"{longest.file} is not one page"
+    assert len(page_sizes(example.poster(shortest))) == 1
+    long_pt = body_size(example.poster(longest).with_suffix(".html"))
+    short_pt = body_size(example.poster(shortest).with_suffix(".html"))
+    print(f"\nlongest {longest.file}: {long_pt} pt; shortest {shortest.file}: {short_pt} pt")
+    assert long_pt < short_pt
+    # never below the legible minimum on A4
+    for notice in on_a4:
+        assert body_size(example.poster(notice).with_suffix(".html")) >= 14.0, notice.file
+
+
+LONG_SENTENCE = (
+    "为切实做好本社区冬季安全防范工作，保障广大居民群众的生命财产安全，现将有关事项通知如下。"
+)
+
+
+def test_a_notice_far_too_long_for_a4_warns_and_runs_to_several_pages(make_site) -> None:
+    paragraphs = "\n\n".join(LONG_SENTENCE * 5 for _ in range(30))
+    assert len(squeeze(paragraphs)) >= 6000
+    site = make_site(
+        {
+            "content/notices/2026-11-19-long.md": "---\n"
+            "title: 关于冬季安全防范工作的详细说明\n"
+            "date: 2026-11-19 09:00\n"
+            "communities: [huashan]\n"
+            "---\n" + paragraphs + "\n",
+        }
+    )
+    result = run_sitegen("build", str(site), "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert "does not fit one A4 page" in result.stderr
+    assert "2026-11-19-long.md" in result.stderr  # it names the notice
+    sizes = page_sizes(site / "output/print/posters/2026-11-19-long.pdf")
+    assert len(sizes) > 1
+    assert all(same_size(s, PAPER_PT["A4"]) for s in sizes), sizes
+    # the short notice beside it is still one page, and not warned about
+    assert len(page_sizes(next((site / "output/print/posters").glob("2026-11-18-*.pdf")))) == 1
+    assert result.stderr.count("does not fit") == 1, result.stderr
+
+
+# --- 6. board packs and the posting list ---------------------------------------------------------
+
+
+def check_board_packs(built: Built) -> None:
+    problems = []
+    made = {p.stem for p in (built.out / "print/boards").glob("*.pdf")} - {"index"}
+    assert made == {f"{b.community}-{b.id}" for b in built.source.boards}
+    for board in built.source.boards:
+        posted = built.source.due(board, built.now)[: board.slots]
+        # one page per poster (a poster that does not fit the board's paper, as the build
+        # warned, takes the pages it said); the empty-board sheet when none is due
+        want_pages = sum(built.warned.get((n.file, board.paper), 1) for n in posted) or 1
+        sizes = page_sizes(built.pack(board))
+        name = f"{board.community}-{board.id}"
+        if len(sizes) != want_pages:
+            problems.append(
+                f"{name}: {len(sizes)} pages, expected {want_pages} "
+                f"(slots {board.slots}, {len(built.source.due(board, built.now))} due)"
+            )
+        want = sorted(PAPER_PT[board.paper])
+        for number, size in enumerate(sizes, start=1):
+            if not same_size(sorted(size), want):
+                problems.append(f"{name}: page {number} is {size}, not {board.paper}")
+        # each sheet prints its notice's address in the footer: exactly the posted ones
+        printed = addresses(built.source, text(built.pack(board)))
+        want_slugs = {n.slug.replace("-", "") for n in posted}
+        if printed != want_slugs:
+            problems.append(f"{name}: sheets for {sorted(printed)}, expected {sorted(want_slugs)}")
+    assert not problems, "\n".join(problems)
+
+
+def notice_url(source: Source, slug: str) -> str:
+    return f"{source.base_url.rstrip('/')}/notices/{slug}/"
+
+
+def addresses(source: Source, extracted: str) -> set[str]:
+    """The slugs of the notice addresses printed in a PDF's text, without their hyphens
+    (pdftotext drops the hyphen where an address wraps after one)."""
+    base = re.escape(notice_url(source, "@").split("@")[0])
+    return {
+        slug.replace("-", "") for slug in re.findall(base + r"([a-z0-9-]+)/", squeeze(extracted))
+    }
+
+
+def posting_list(built: Built) -> dict[str, list[tuple[str, str]]]:
+    """Board heading -> (action, title) rows, from print/boards/index.html."""
+    page = lxml_html.parse(str(built.out / "print/boards/index.html")).getroot()
+    boards = {}
+    for section in page.find_class("board"):
+        heading = section.find(".//h2").text_content().strip()
+        rows = []
+        for row in section.iter("tr"):
+            cells = [c.text_content().strip() for c in row.iter("td")]
+            if len(cells) >= 2:
+                rows.append((cells[0], cells[1]))
+        boards[heading] = rows
+    return boards
+
+
+def check_posting_list(built: Built) -> None:
+    listed = posting_list(built)
+    assert (built.out / "print/boards/index.pdf").is_file()
+    assert len(listed) == len(built.source.boards)
+    for board in built.source.boards:
+        headings = [h for h in listed if h.startswith(board.name) and f"（{board.id}，" in h]
+        assert len(headings) == 1, (board, list(listed))
+        rows = listed[headings[0]]
+        due = built.source.due(board, built.now)
+        up = {title for action, title in rows if action in ("新张贴", "保留")}
+        assert up == {n.title for n in due[: board.slots]}, headings[0]
+        assert {t for a, t in rows if a == "排不下"} == {n.title for n in due[board.slots :]}
+
+
+def test_board_packs_match_slots_paper_and_due_notices(example: Built) -> None:
+    check_board_packs(example)
+    check_posting_list(example)
+
+
+def test_posting_list_keeps_the_water_outage_up_before_it_expires(example: Built) -> None:
+    water = example.source.notice(WATER_OUTAGE)
+    for board in example.source.boards:
+        if board.community != "longchi":
+            continue
+        assert squeeze(water.title) in squeeze(text(example.pack(board))), board.id
+    for heading, rows in posting_list(example).items():
+        if heading.startswith("龙池社区"):
+            actions = {a for a, t in rows if t == water.title}
+            assert actions and actions <= {"新张贴", "保留"}, (heading, actions)
+
+
+def test_after_expiry_the_poster_leaves_its_packs_and_is_listed_to_take_down(
+    example_later: Built, tmp_path: Path
+) -> None:
+    water = example_later.source.notice(WATER_OUTAGE)
+    assert not water.current_at(example_later.now)
+    assert not example_later.poster(water).exists()
+    longchi = [b for b in example_later.source.boards if b.community == "longchi"]
+    assert longchi
+    url = notice_url(example_later.source, water.slug)
+    for board in longchi:
+        pack = example_later.pack(board)
+        # (another notice's body cites the water outage by its title, so look for its sheet:
+        # its address in the footer, and its QR code, on no page)
+        printed = addresses(example_later.source, text(pack))
+        assert water.slug.replace("-", "") not in printed, board.id
+        pages = len(page_sizes(pack))
+        codes = [
+            code
+            for page in range(1, pages + 1)
+            for code in qr_codes(raster(pack, 100, tmp_path, page))
+        ]
+        assert len(codes) == pages, (board.id, codes)  # one QR code a sheet
+        assert url not in codes, board.id
+    for community in ("龙池社区", "华山社区"):  # the notice was for both
+        sections = [
+            rows for h, rows in posting_list(example_later).items() if h.startswith(community)
+        ]
+        assert sections
+        for rows in sections:
+            assert [a for a, t in rows if t == water.title] == ["撤下"], (community, rows)
+    check_board_packs(example_later)
+    check_posting_list(example_later)
+
+
+# --- 7. banners and the leaflet ------------------------------------------------------------------
+
+
+def read_campaign(site: Path, slug: str) -> dict:
+    meta, _ = split_front_matter(site / f"content/campaigns/{slug}.md")
+    return meta
+
+
+def rgb(hex_colour: str) -> tuple[int, int, int]:
+    value = hex_colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def near(colour, target, tolerance: int) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour[:3], target, strict=True))
+
+
+def test_banners_one_per_slogan_at_size_in_campaign_colours(
+    example: Built, example_site: Path, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    campaign = read_campaign(example_site, "jia")
+    theme = yaml.load(
+        (example_site / "themes" / campaign["theme"] / "theme.yaml").read_text("utf-8"),
+        Loader=yaml.BaseLoader,
+    )
+    primary, accent = rgb(theme["palette"]["primary"]), rgb(theme["palette"]["accent"])
+    assert (primary, accent) == (rgb("#b71c1c"), rgb("#ffd54f"))
+    banner = campaign.get("banner") or {}
+    want = (
+        float(banner.get("width_cm", 400)) * CM_PT,
+        float(banner.get("height_cm", 70)) * CM_PT,
+    )
+    assert same_size(want, (11338.58, 1984.25))
+
+    made = sorted((example.out / "print/banners").glob("jia-*.pdf"))
+    assert [p.name for p in made] == sorted(
+        f"jia-{n}.pdf" for n in range(1, len(campaign["slogans"]) + 1)
+    )
+    for number, slogan in enumerate(campaign["slogans"], start=1):
+        pdf = example.out / f"print/banners/jia-{number}.pdf"
+        sizes = page_sizes(pdf)
+        assert len(sizes) == 1 and same_size(sizes[0], want), (pdf.name, sizes)
+        assert squeeze(text(pdf)) == squeeze(slogan), pdf.name
+        with Image.open(raster(pdf, 4, tmp_path)) as image:
+            rgb_image = image.convert("RGB")
+            total = rgb_image.width * rgb_image.height
+            colours = rgb_image.getcolors(maxcolors=total)
+        _, dominant = max(colours)
+        assert near(dominant, primary, 12), f"{pdf.name}: ground is {dominant}, not {primary}"
+        ground = sum(c for c, colour in colours if near(colour, primary, 24))
+        yellow = sum(c for c, colour in colours if near(colour, accent, 40))
+        assert ground > 0.5 * total, f"{pdf.name}: the ground is not mostly {primary}"
+        assert yellow > 0.02 * total, f"{pdf.name}: too few characters in {accent}"
+
+
+def test_leaflet_has_title_slogans_contacts_and_page_numbers(
+    example: Built, example_site: Path
+) -> None:
+    campaign = read_campaign(example_site, "jia")
+    pdf = example.out / "print/handouts/jia.pdf"
+    sizes = page_sizes(pdf)
+    assert sizes
+    assert all(same_size(s, PAPER_PT["A4"]) for s in sizes), sizes
+    extracted = squeeze(text(pdf))
+    assert squeeze(campaign["title"]) in extracted
+    for slogan in campaign["slogans"]:
+        assert squeeze(slogan) in extracted, slogan
+    covered = campaign.get("communities", "all")
+    slugs = list(example.source.phones) if covered in ("all", "全部") else covered
+    for slug in slugs:
+        phone = example.source.phones[slug]
+        assert phone and squeeze(phone) in extracted, (slug, phone)
+    assert "第1页" in extracted
+    if len(sizes) > 1:
+        assert f"第{len(sizes)}页" in extracted
+
+
+# --- 8. the cache, --no-print, sitegen print --only --------------------------------------------------
+
+
+def cache_site_files() -> dict[str, str]:
+    files = dict(MINIMAL_SITE)
+    files.pop("content/notices/2026-11-18-停水通知.md")
+    files.update(
+        {
+            "content/communities/longchi.yaml": """\
+                name: 龙池社区
+                office:
+                  phone: 0739-8000001
+                boards:
+                  - id: b1
+                    location: 服务中心门口
+                    paper: A3
+                    slots: 2
+                """,
+            "content/communities/huashan.yaml": """\
+                name: 华山社区
+                office:
+                  phone: 0739-8000002
+                boards:
+                  - id: h1
+                    location: 菜市场入口
+                    paper: A4
+                    slots: 4
+                """,
+            "content/communities/baihua.yaml": """\
+                name: 百花社区
+                boards:
+                  - id: e1
+                    location: 广场北侧
+                    paper: A4
+                    slots: 3
+                """,
+            "content/notices/2026-11-18-one.md": """\
+                ---
+                title: 龙池社区停车秩序整治通知
+                date: 2026-11-18 09:00
+                communities: [longchi]
+                ---
+                请各位车主按照划线停放车辆。
+                """,
+            "content/notices/2026-11-17-two.md": """\
+                ---
+                title: 龙池、华山社区燃气安全检查
+                date: 2026-11-17 09:00
+                expires: 2026-12-10
+                communities: [longchi, huashan]
+                ---
+                燃气公司将入户检查，请家中留人。
+                """,
+            "content/notices/2026-11-16-three.md": """\
+                ---
+                title: 华山社区便民理发
+                date: 2026-11-16
+                communities: [huashan]
+                poster:
+                  paper: A5
+                ---
+                每月第一个周六上午，在社区服务中心。
+                """,
+            "content/campaigns/clean.md": """\
+                ---
+                title: 清洁家园
+                slogans:
+                  - 清洁家园人人有责
+                  - 垃圾分类从我做起
+                start: 2026-11-01
+                end: 2026-12-31
+                banner:
+                  width_cm: 300
+                  height_cm: 60
+                ---
+                大家一起来打扫。
+                """,
+        }
+    )
+    return files
+
+
+def test_cache_renders_nothing_unchanged_and_only_what_an_edit_touches(make_site) -> None:
+    site = make_site(base=cache_site_files())
+    source = read_source(site)
+    for notice in source.notices:
+        notice.slug = notice.slug or Path(notice.file).stem
+    now = datetime.fromisoformat(NOW)
+
+    first = run_sitegen("build", str(site), "--now", NOW)
+    assert first.returncode == 0, first.stderr
+    cold = counts(first.stdout)
+    # 3 posters, 3 packs, the posting list, 2 banners, 1 leaflet
+    assert cold.pdfs == 3 + len(source.boards) + 1 + 2 + 1
+    assert cold.cached == 0
+    jobs = cold.rendered
+    # the empty board gets its one empty sheet
+    assert len(page_sizes(site / "output/print/boards/baihua-e1.pdf")) == 1
+    assert not any(source.due(b, now) for b in source.boards if b.community == "baihua")
+
+    second = run_sitegen("build", str(site), "--now", NOW)
+    assert second.returncode == 0, second.stderr
+    assert "0 rendered" in second.stdout
+    assert counts(second.stdout) == Counts(cold.pdfs, 0, jobs, cold.assembled)
+
+    # edit one notice's body: its poster is fitted again on each paper it is needed on
+    # (its own, and its boards'), and the packs it is on are made again (assembled from
+    # those fits, or, where packs are rendered, rendered); nothing else is rendered
+    edited = source.notice("2026-11-18-one.md")
+    boards_on = [b for b in source.boards if edited in source.due(b, now)[: b.slots]]
+    assert boards_on
+    papers = {(edited.paper, edited.orientation)} | {
+        (b.paper, edited.orientation) for b in boards_on
+    }
+    expected = len(papers) + (len(boards_on) if cold.assembled is None else 0)
+    want = Counts(cold.pdfs, expected, jobs - expected, cold.assembled)
+    packs = site / "output/print/boards"
+    untouched = {
+        f"{b.community}-{b.id}.pdf": (packs / f"{b.community}-{b.id}.pdf").read_bytes()
+        for b in source.boards
+        if b not in boards_on
+    }
+    path = site / "content/notices" / edited.file
+    path.write_text(
+        path.read_text("utf-8").replace("划线停放车辆。", "划线停放车辆，不要占用消防通道。"),
+        encoding="utf-8",
+    )
+    third = run_sitegen("build", str(site), "--now", NOW)
+    assert third.returncode == 0, third.stderr
+    # every poster is still there, on its own paper
+    problems = []
+    for notice in source.notices:
+        pdf = site / "output/print/posters" / f"{notice.slug}.pdf"
+        if not pdf.is_file():
+            problems.append(f"{pdf.name} is gone")
+            continue
+        size = page_sizes(pdf)[0]
+        if not same_size(size, paper_pt(notice.paper, notice.orientation)):
+            problems.append(f"{pdf.name} is {size}, not {notice.paper} {notice.orientation}")
+    found = counts(third.stdout)
+    if found != want:
+        problems.append(f"printed {found}, expected {want}: {third.stdout.strip()}")
+    # the edit is in the poster and in the packs it is on; the other packs are as they were
+    edited_pdfs = [site / "output/print/posters/2026-11-18-one.pdf"] + [
+        site / f"output/print/boards/{b.community}-{b.id}.pdf" for b in boards_on
+    ]
+    for pdf in edited_pdfs:
+        if "不要占用消防通道" not in squeeze(text(pdf)):
+            problems.append(f"{pdf.name} does not have the edit")
+    for name, before in untouched.items():
+        if (packs / name).read_bytes() != before:
+            problems.append(f"{name} changed, though the edited notice is not on it")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_print_makes_no_print_folder_and_no_poster_links(make_site) -> None:
+    site = make_site()
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 0, result.stderr
+    assert (site / "output/index.html").is_file()
+    assert not (site / "output/print").exists()
+    assert "PDFs" not in result.stdout
+    for page in (site / "output/notices").rglob("index.html"):
+        assert "打印海报" not in page.read_text("utf-8"), page
+
+
+def test_print_only_banners_writes_only_banners(make_site, tmp_path: Path) -> None:
+    site = make_site(base=cache_site_files())
+    out = tmp_path / "out"
+    result = run_sitegen("print", str(site), "--out", str(out), "--now", NOW, "--only", "banners")
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    written = [n for n in written if n != ".sitegen-output"]  # sitegen's mark on its folders
+    assert all(name.startswith("print/banners/") for name in written), written
+    assert sorted(n for n in written if n.endswith(".pdf")) == [
+        "print/banners/clean-1.pdf",
+        "print/banners/clean-2.pdf",
+    ]
+    size = page_sizes(out / "print/banners/clean-1.pdf")
+    assert len(size) == 1 and same_size(size[0], (300 * CM_PT, 60 * CM_PT)), size
+    assert counts(result.stdout).pdfs == 2
+
+
+# --- 9. the notice page links to its poster -----------------------------------------------------------
+
+
+def test_notice_pages_link_to_their_poster(example: Built) -> None:
+    problems = []
+    for notice in example.source.notices:
+        if notice.slug is None:  # not published: no page
+            continue
+        page = example.out / "notices" / notice.slug / "index.html"
+        if not page.is_file():
+            continue
+        links = [
+            a.get("href")
+            for a in lxml_html.parse(str(page)).getroot().iter("a")
+            if "打印海报" in a.text_content()
+        ]
+        has_poster = notice.wants_poster and notice.current_at(example.now)
+        if not has_poster:
+            if links:
+                problems.append(f"{notice.file}: links to a poster it does not have: {links}")
+            continue
+        if len(links) != 1:
+            problems.append(f"{notice.file}: {len(links)} 打印海报 links")
+            continue
+        target = normpath(f"notices/{notice.slug}/{links[0]}")
+        if target != f"print/posters/{notice.slug}.pdf" or not (example.out / target).is_file():
+            problems.append(f"{notice.file}: 打印海报 -> {links[0]} ({target}), no such poster")
+    assert not problems, "\n".join(problems)
