@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sitegen.printing import engine
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: fallback fonts pinned to the theme (fontconfig)
 
 
 @dataclass(frozen=True)

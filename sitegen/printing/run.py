@@ -10,6 +10,7 @@ from pathlib import Path
 from sitegen.errors import Diagnostic, SourceRef
 from sitegen.model import PaperSpec
 from sitegen.printing import glyphs, plan
+from sitegen.printing.fontconfig import use_print_fonts
 from sitegen.printing.jobs import PrintCache, PrintJob, PrintResult, PrintRunner
 from sitegen.render import Renderer
 
@@ -47,6 +48,11 @@ def make_print(
     if notice_slug:
         dues = [d for d in dues if any(n.slug == notice_slug for n in d.posted)]
 
+    content = renderer.view.content
+    themes = [content.theme, *content.campaign_themes.values()]
+    font_dirs = sorted({font.parent for theme in themes for font in glyphs.print_fonts(theme)})
+    if cache.folder is not None:
+        use_print_fonts(font_dirs, cache.folder.parent / "fontconfig")
     with PrintRunner(resources, cache) as runner:
 
         def run(jobs: list[PrintJob]) -> list[PrintResult]:
