@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -113,11 +114,8 @@ def print_only(
     The rest of the output is left as it is: print files stand alone, so no swap of
     the whole folder is needed."""
     view, warnings = check(site_dir, now)
-    if notice_slug is not None and notice_slug not in {n.slug for n in view.current}:
-        raise UserError(
-            f"--notice {notice_slug}: no current notice has this address\n"
-            "    hint: use the name in the notice's page address, e.g. 2026-11-18-water-outage"
-        )
+    if notice_slug is not None:
+        notice_slug = _current_notice(view, notice_slug)
     check_output_folder(out_dir, site_dir)
     claim_output_folder(out_dir)
     renderer = Renderer(view, with_print=True)
@@ -127,6 +125,24 @@ def print_only(
         write_in_place(out_dir / path, data)
     report.warnings = [*warnings, *report.warnings]
     return report
+
+
+def _current_notice(view: SiteView, name: str) -> str:
+    """The slug of the current notice called `name`: its slug, or its file name."""
+    by_name = {}
+    for notice in view.current:
+        by_name[notice.slug] = notice.slug
+        by_name[notice.source.name] = by_name[notice.source.stem] = notice.slug
+    given = Path(name).name
+    if given in by_name:
+        return by_name[given]
+    close = difflib.get_close_matches(given, list(by_name), n=1, cutoff=0.6)
+    hint = (
+        f"did you mean `{close[0]}`?" if close else "name a notice by its file name or page address"
+    )
+    raise UserError(
+        f"--notice {name}: no current notice (published, not expired) has this name\n    hint: {hint}"
+    )
 
 
 def resources(outputs: list[Output]) -> dict[str, Path]:

@@ -80,6 +80,11 @@ class SiteView:
     def live_campaigns(self) -> list[Campaign]:
         return [c for c in self.campaigns if campaign_is_live(c, self.now)]
 
+    @cached_property
+    def campaigns_to_print(self) -> list[Campaign]:
+        """Live campaigns and those still to come: banners are printed before a drive starts."""
+        return [c for c in self.campaigns if c.end is None or c.end > self.now]
+
     def is_live(self, campaign: Campaign) -> bool:
         return campaign_is_live(campaign, self.now)
 

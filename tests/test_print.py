@@ -938,3 +938,36 @@ def test_notice_pages_link_to_their_poster(example: Built) -> None:
         if target != f"print/posters/{notice.slug}.pdf" or not (example.out / target).is_file():
             problems.append(f"{notice.file}: 打印海报 -> {links[0]} ({target}), no such poster")
     assert not problems, "\n".join(problems)
+
+
+def test_banners_are_made_before_a_campaign_starts_and_notice_accepts_a_file_name(
+    make_site,
+) -> None:
+    site = make_site(
+        {
+            "content/campaigns/winter.md": """\
+                ---
+                title: 冬季防火宣传月
+                slogans: [冬季防火，人人有责]
+                start: 2026-12-01
+                end: 2026-12-31
+                banner: {width_cm: 300, height_cm: 60}
+                ---
+                一、防火常识。
+                """,
+        }
+    )
+    made = run_sitegen("print", str(site), "--now", NOW, "--only", "banners")
+    assert made.returncode == 0, made.stderr
+    banner = site / "output/print/banners/winter-1.pdf"
+    assert same_size(page_sizes(banner)[0], (300 / 2.54 * 72, 60 / 2.54 * 72))
+    assert squeeze(text(banner)) == squeeze("冬季防火，人人有责")
+
+    by_file = run_sitegen("print", str(site), "--now", NOW, "--notice", "2026-11-18-停水通知.md")
+    assert by_file.returncode == 0, by_file.stderr
+    assert (site / "output/print/posters/2026-11-18-ting-shui-tong-zhi.pdf").is_file()
+    wrong = run_sitegen(
+        "print", str(site), "--now", NOW, "--notice", "2026-11-18-ting-shui-tong-zh"
+    )
+    assert wrong.returncode == 1
+    assert "hint: did you mean `2026-11-18-ting-shui-tong-zhi`?" in wrong.stderr

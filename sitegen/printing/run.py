@@ -103,7 +103,7 @@ def make_print(
         other_jobs = []
         if "boards" in wanted and not notice_slug:
             other_jobs.append(planner.posting_list_job(dues))
-        for campaign in renderer.view.live_campaigns if not notice_slug else []:
+        for campaign in renderer.view.campaigns_to_print if not notice_slug else []:
             if "banners" in wanted:
                 other_jobs += planner.banner_jobs(campaign)
             if "handouts" in wanted:
