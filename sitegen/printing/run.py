@@ -20,7 +20,7 @@ class PrintReport:
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes
     rendered: int = 0
     cached: int = 0
-    assembled: int = 0  # board packs put together from their fitted posters
+    assembled: int = 0  # board packs joined anew from their fitted posters (not from the cache)
     warnings: list[Diagnostic] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -95,10 +95,10 @@ def make_print(
                     fitted[(n.slug, due.board.paper, n.poster.orientation)] for n in due.posted
                 ]
                 path = plan.board_path(due.community, due.board)
-                report.files[path] = _merge([sheet.pdf for sheet in sheets], cache)
+                report.files[path], joined = _merge([sheet.pdf for sheet in sheets], cache)
+                report.assembled += joined
                 sizes = [sheet.body_pt for sheet in sheets]
                 report.files[plan.html_path(path)] = planner.pack_html(due, sizes).encode("utf-8")
-                report.assembled += 1
 
         other_jobs = []
         if "boards" in wanted and not notice_slug:
@@ -129,12 +129,13 @@ def _cached_qr(cache: PrintCache):
     return qr
 
 
-def _merge(pdfs: list[bytes], cache: PrintCache) -> bytes:
-    """One PDF of several, one after another (pypdf); cached by what went in."""
+def _merge(pdfs: list[bytes], cache: PrintCache) -> tuple[bytes, bool]:
+    """One PDF of several, one after another (pypdf), and whether it had to be joined
+    anew: it is cached by what went in."""
     key = hashlib.sha256(b"pack\0" + b"".join(hashlib.sha256(p).digest() for p in pdfs)).hexdigest()
     merged_before = cache.load_bytes(key)
     if merged_before is not None:
-        return merged_before
+        return merged_before, False
     from pypdf import PdfWriter
 
     writer = PdfWriter()
@@ -143,7 +144,7 @@ def _merge(pdfs: list[bytes], cache: PrintCache) -> bytes:
     merged = io.BytesIO()
     writer.write(merged)
     cache.store_bytes(key, merged.getvalue())
-    return merged.getvalue()
+    return merged.getvalue(), True
 
 
 def _missing_glyphs(renderer: Renderer, notice) -> Diagnostic | None:
