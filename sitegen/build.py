@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import multiprocessing as mp
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -80,8 +82,7 @@ def build(
     check_output_folder(out_dir, site_dir)
     staged = StagedOutput(out_dir)
     try:
-        for output in outputs:
-            staged.write(output.path, output.data())
+        write_all(outputs, staged)
         html_paths = [o.path for o in outputs if o.path.endswith(".html")]
         staged.write("sitemap.xml", feeds.sitemap(renderer, html_paths))
         report = BuildReport(pages=len(html_paths), files=len(outputs) + 1)
@@ -92,7 +93,10 @@ def build(
                 staged.write(path, data)
             report.files += len(report.print.files)
             warnings = sorted([*warnings, *report.print.warnings], key=lambda d: str(d.where))
-        report.write = staged.commit()
+        planned = {o.path for o in outputs} | {"sitemap.xml"}
+        if report.print is not None:
+            planned |= report.print.files.keys()
+        report.write = staged.commit(planned)
     except BaseException:
         staged.discard()
         raise
@@ -125,6 +129,44 @@ def print_only(
         write_in_place(out_dir / path, data)
     report.warnings = [*warnings, *report.warnings]
     return report
+
+
+PARALLEL_WRITE_MIN = 500
+_forked: tuple[list[Output], StagedOutput] | None = None
+
+
+def write_all(outputs: list[Output], staged: StagedOutput) -> None:
+    """Render and write every output, on all cores where the system can fork.
+
+    Workers are forked after planning, so they share the loaded site and the
+    templates; each renders a slice and writes it into the staging folder."""
+    global _forked
+    cores = os.cpu_count() or 1
+    if len(outputs) < PARALLEL_WRITE_MIN or cores == 1 or "fork" not in mp.get_all_start_methods():
+        for output in outputs:
+            staged.write(output.path, output.data())
+        return
+    _forked = (outputs, staged)
+    try:
+        step = -(-len(outputs) // (cores * 4))
+        slices = [
+            (start, min(start + step, len(outputs))) for start in range(0, len(outputs), step)
+        ]
+        with mp.get_context("fork").Pool(cores) as pool:
+            for written, unchanged in pool.starmap(_write_slice, slices):
+                staged.report.written += written
+                staged.report.unchanged += unchanged
+    finally:
+        _forked = None
+
+
+def _write_slice(start: int, end: int) -> tuple[int, int]:
+    assert _forked is not None
+    outputs, staged = _forked
+    before = (staged.report.written, staged.report.unchanged)
+    for output in outputs[start:end]:
+        staged.write(output.path, output.data())
+    return staged.report.written - before[0], staged.report.unchanged - before[1]
 
 
 def _current_notice(view: SiteView, name: str) -> str:
@@ -182,7 +224,7 @@ def _theme_static(content: SiteContent) -> list[Output]:
 def _check_links_to_unpublished(view: SiteView, diagnostics: Diagnostics) -> None:
     """A published item linking to a draft or a notice not yet out loses that link: say so."""
     for item in [*view.notices, *view.pages, *view.campaigns]:
-        for ref in sorted(item.links - view.targets.keys()):
+        for ref in sorted(ref for ref in item.links if ref not in view.targets):
             diagnostics.warning(
                 SourceRef(item.source),
                 f"links to content/{ref}, which is not published at this time (a draft or scheduled); "

@@ -6,11 +6,11 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sitegen import __version__
 from sitegen.errors import ContentError, Diagnostic, UserError
 from sitegen.fields import Invalid, parse_moment
+from sitegen.load import site_timezone
 from sitegen.visibility import Flags
 
 
@@ -68,6 +68,23 @@ def _parser() -> argparse.ArgumentParser:
     printing.add_argument("--no-cache", action="store_true", help="use nothing from earlier builds")
     printing.set_defaults(run=_run_print)
 
+    serve = commands.add_parser(
+        "serve", help="preview the site, rebuilt and reloaded on every save"
+    )
+    serve.add_argument(
+        "site", nargs="?", type=Path, default=Path("."), help="the site folder (default: here)"
+    )
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: this computer only)"
+    )
+    serve.add_argument("--base-path", default="/", help="serve under this path, e.g. /community/")
+    serve.add_argument("--poll", action="store_true", help="poll for changes (network drives)")
+    serve.add_argument(
+        "--no-drafts", action="store_true", help="hide drafts and notices not yet due"
+    )
+    serve.set_defaults(run=_run_serve)
+
     new = commands.add_parser("new", help="start a new content file")
     new_kinds = new.add_subparsers(title="kinds", metavar="KIND")
     notice = new_kinds.add_parser("notice", help="a new notice in content/notices/")
@@ -98,27 +115,13 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _now(text: str | None, site: Path) -> datetime:
-    tz = _site_timezone(site)
+    tz = site_timezone(site)
     if text is None:
         return datetime.now(tz)
     try:
         return parse_moment(text, tz)
     except Invalid as err:
         raise UserError(f"--now: {err.message}\n    hint: {err.hint}") from err
-
-
-def _site_timezone(site: Path) -> ZoneInfo:
-    """The site's time zone for reading --now; the full check of site.yaml comes later."""
-    from sitegen.errors import Diagnostics
-    from sitegen.parse import parse_config
-    from sitegen.sourcetext import UndecodableFile, decode_source
-
-    try:
-        text = decode_source((site / "content" / "site.yaml").read_bytes(), Path("site.yaml")).text
-        config = parse_config(text, Path("site.yaml"), Diagnostics())
-    except (OSError, UndecodableFile):
-        config = None
-    return config.timezone if config else ZoneInfo("Asia/Shanghai")
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:
@@ -158,6 +161,20 @@ def _run_print(args: argparse.Namespace) -> int:
     _print_diagnostics(report.warnings)
     print(f"printed {report.summary()} -> {out / 'print'}")
     return 0
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import serve
+
+    shown = not args.no_drafts
+    return serve(
+        args.site,
+        args.host,
+        args.port,
+        args.base_path,
+        Flags(drafts=shown, future=shown),
+        args.poll,
+    )
 
 
 def _run_check(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from sitegen.errors import Diagnostics, SourceRef, UserError
 from sitegen.markup import MarkdownConverter
@@ -21,6 +22,7 @@ from sitegen.parse import (
     parse_notice,
     parse_page,
 )
+from sitegen.parse_pool import parse_files
 from sitegen.slugs import slugify
 from sitegen.sourcetext import UndecodableFile, decode_source
 from sitegen.themes import ThemeLibrary
@@ -72,6 +74,18 @@ def list_content_files(content_dir: Path) -> list[str]:
         if path.is_file() and not any(is_ignored(part) for part in relative.parts):
             files.append(relative.as_posix())
     return sorted(files)
+
+
+def site_timezone(site_dir: Path) -> ZoneInfo:
+    """The site's time zone, for reading --now before the full check of site.yaml."""
+    try:
+        source = site_dir / "content" / "site.yaml"
+        config = parse_config(
+            decode_source(source.read_bytes(), source).text, source, Diagnostics()
+        )
+    except (OSError, UndecodableFile):
+        return ZoneInfo("Asia/Shanghai")
+    return config.timezone
 
 
 def load_site(site_dir: Path, diagnostics: Diagnostics) -> SiteContent | None:
@@ -168,7 +182,7 @@ class _FileReader:
         parse: Callable[[str, Path, str, ParseContext], T | None],
         ctx: ParseContext,
     ) -> list[T]:
-        items = []
+        paths = []
         for content_path in files:
             if not content_path.startswith(folder + "/"):
                 continue
@@ -179,11 +193,12 @@ class _FileReader:
                     "rename the file if it is meant to be published",
                 )
                 continue
-            text = self.read(content_path)
-            if text is not None:
-                item = parse(text, self.shown(content_path), content_path, ctx)
-                if item is not None:
-                    items.append(item)
+            paths.append(content_path)
+        items = []
+        for item, diagnostics in parse_files(self.site_dir, paths, parse, ctx):
+            self.diagnostics.items.extend(diagnostics)
+            if item is not None:
+                items.append(item)
         return items
 
 

@@ -1,10 +1,14 @@
-"""Writing a build atomically: a staging folder beside the output, then a swap.
+"""Writing a build: only what changed, and only once everything has rendered.
 
-A failed build never leaves half an output: everything is written into a hidden
-staging folder next to `output/`, which replaces it only when complete. Files
-whose bytes did not change are hard-linked from the previous output, so they
-keep their modification time and an upload tool sees nothing to send. Dotfiles
-at the top of the output folder (`.git`, `.htaccess`, `.well-known`) are kept.
+Every output is rendered first; the files whose bytes differ from the previous
+output go into a hidden staging folder beside it. Only when the whole build has
+rendered are they moved in (one rename each) and the files that no longer
+belong removed. So a build that fails on bad content, a template error or
+anything else while rendering leaves `output/` exactly as it was; unchanged
+files are never touched, keeping their modification times so an upload tool
+sees nothing to send; and a build with no change costs no writes at all, even
+for ten thousand pages. Dotfiles in the output folder (`.git`, `.htaccess`) are
+never touched.
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ def check_output_folder(out_dir: Path, site_dir: Path) -> None:
 
 
 class StagedOutput:
-    """A staging folder that becomes `out_dir` on `commit()`, or vanishes on `discard()`."""
+    """Changed files, staged; `commit(planned)` moves them in and removes the stale."""
 
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
@@ -63,38 +67,60 @@ class StagedOutput:
         self.staging.mkdir(parents=True)
 
     def write(self, path: str, data: bytes) -> None:
+        try:
+            previous = self.out_dir / path
+            if previous.stat().st_size == len(data) and previous.read_bytes() == data:
+                self.report.unchanged += 1
+                return
+        except OSError:
+            pass  # a new file
         target = self.staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        if _keep_or_write(self.out_dir / path, target, data):
-            self.report.unchanged += 1
-        else:
-            self.report.written += 1
+        target.write_bytes(data)
+        self.report.written += 1
 
-    def commit(self) -> WriteReport:
-        """Swap the staging folder in; the old output's top-level dotfiles move across."""
-        _keep_or_write(self.out_dir / MARKER, self.staging / MARKER, MARKER_TEXT)
-        old = self.out_dir.parent / f".{self.out_dir.name}.old-{os.getpid()}"
-        if self.out_dir.exists():
-            made = set(self._files(self.staging))
-            self.report.removed = len(set(self._files(self.out_dir)) - made)
-            for entry in self.out_dir.iterdir():
-                if entry.name.startswith(".") and not (self.staging / entry.name).exists():
-                    entry.rename(self.staging / entry.name)
-            self.out_dir.rename(old)
-        self.staging.rename(self.out_dir)
-        shutil.rmtree(old, ignore_errors=True)
+    def commit(self, planned: set[str]) -> WriteReport:
+        """Move the staged files in, then remove what is not in `planned` (dotfiles aside)."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        if not (self.out_dir / MARKER).exists():
+            (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        for root, _dirs, names in os.walk(self.staging):
+            destination = self.out_dir / os.path.relpath(root, self.staging)
+            destination.mkdir(parents=True, exist_ok=True)
+            for name in names:
+                os.replace(os.path.join(root, name), destination / name)
+        stale = _files(self.out_dir) - planned
+        for path in stale:
+            (self.out_dir / path).unlink()
+        _remove_empty_folders(self.out_dir, {str(Path(path).parent) for path in stale})
+        self.report.removed = len(stale)
+        shutil.rmtree(self.staging, ignore_errors=True)
         return self.report
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    @staticmethod
-    def _files(folder: Path) -> list[str]:
-        return [
-            p.relative_to(folder).as_posix()
-            for p in folder.rglob("*")
-            if p.is_file() and not p.relative_to(folder).parts[0].startswith(".")
-        ]
+
+def _remove_empty_folders(root: Path, folders: set[str]) -> None:
+    """Remove the given folders under `root` and their parents while they are empty."""
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        current = root / folder
+        while current != root and current.is_dir() and not any(current.iterdir()):
+            current.rmdir()
+            current = current.parent
+
+
+def _files(folder: Path) -> set[str]:
+    """The files under `folder` as posix paths, leaving out the top-level dotfiles."""
+    found = set()
+    for root, dirs, names in os.walk(folder):
+        relative = os.path.relpath(root, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        if not prefix:
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            names = [n for n in names if not n.startswith(".")]
+        found.update(prefix + name for name in names)
+    return found
 
 
 def claim_output_folder(out_dir: Path) -> None:
@@ -115,15 +141,3 @@ def write_in_place(path: Path, data: bytes) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
-
-
-def _keep_or_write(previous: Path, target: Path, data: bytes) -> bool:
-    """Hard-link `previous` to `target` if it holds exactly `data` (True), else write it."""
-    try:
-        if previous.stat().st_size == len(data) and previous.read_bytes() == data:
-            os.link(previous, target)
-            return True
-    except OSError:
-        pass  # no previous file, or a file system without hard links: write it anew
-    target.write_bytes(data)
-    return False

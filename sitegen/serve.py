@@ -1,0 +1,247 @@
+"""`sitegen serve`: a preview that rebuilds on every save and reloads open pages.
+
+The preview is built into `.sitegen-cache/serve/`, never into `output/`, since it
+shows drafts and notices not yet due. The reload script is added to pages as
+they are sent, never written to disk. When a build fails, the last good site
+stays up with the errors shown on top of every page, until a save fixes them.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import mimetypes
+import sys
+import threading
+import time
+from datetime import datetime
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sitegen.build import CACHE_DIR, build, print_only
+from sitegen.errors import ContentError, UserError
+from sitegen.load import site_timezone
+from sitegen.visibility import Flags
+
+EVENTS = "__sitegen/events"
+PORT_TRIES = 20
+
+
+class Preview:
+    """The preview build: rebuilt on demand, with a version number pages wait on."""
+
+    def __init__(self, site_dir: Path, flags: Flags, now: datetime | None = None) -> None:
+        self.site_dir = site_dir
+        self.out_dir = site_dir / CACHE_DIR / "serve"
+        self.flags = flags
+        self.fixed_now = now
+        self.version = 0
+        self.errors: str | None = None
+        self.good = False  # a build has succeeded: there is a site to show
+        self.changed = threading.Condition()
+        self.building = threading.Lock()
+        self.printed_version = -1
+
+    def now(self) -> datetime:
+        if self.fixed_now is not None:
+            return self.fixed_now
+        return datetime.now(site_timezone(self.site_dir))
+
+    def rebuild(self, changed: list[str] | None = None) -> None:
+        started = time.perf_counter()
+        with self.building:
+            try:
+                report = build(
+                    self.site_dir, self.out_dir, self.now(), self.flags, with_print=False
+                )
+            except ContentError as err:
+                self.errors = "\n".join(str(d) for d in err.diagnostics) + f"\nsitegen: {err}"
+            except UserError as err:
+                self.errors = f"sitegen: {err}"
+            else:
+                self.errors, self.good = None, True
+                what = f"{len(changed)} changed file(s)" if changed else "start"
+                _say(f"rebuilt ({what}): {report.summary()}")
+        if self.errors:
+            _say(self.errors + "\n(the last good build is still served; fix the file and save)")
+        _say(f"ready in {time.perf_counter() - started:.2f} s", quiet=True)
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+    def ensure_print(self) -> None:
+        """Print outputs are made when first asked for after a change (they take longer)."""
+        with self.building:
+            if self.printed_version == self.version or not self.good:
+                return
+            try:
+                print_only(self.site_dir, self.out_dir, self.now())
+            except (ContentError, UserError) as err:
+                _say(f"print: {err}")
+            self.printed_version = self.version
+
+    def wait(self, seen: int, timeout: float) -> int:
+        with self.changed:
+            self.changed.wait_for(lambda: self.version != seen, timeout=timeout)
+            return self.version
+
+
+def _say(text: str, quiet: bool = False) -> None:
+    if not quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def reload_script(base: str) -> str:
+    return (
+        "<script>(function(){var seen=null;"
+        f'var events=new EventSource("{base}{EVENTS}");'
+        "events.onmessage=function(e){if(seen!==null&&e.data!==seen){location.reload();}seen=e.data;};"
+        "})();</script>"
+    )
+
+
+def error_banner(errors: str) -> str:
+    return (
+        '<div id="sitegen-errors" role="alert" style="position:sticky;top:0;z-index:9999;'
+        "margin:0;padding:12px 16px;background:#b3261e;color:#fff;font:16px/1.5 monospace;"
+        'white-space:pre-wrap">'
+        f"<strong>构建失败 (build failed)</strong>\n{html.escape(errors)}</div>"
+    )
+
+
+def make_handler(preview: Preview, base: str) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "sitegen-serve"
+
+        def log_message(self, format: str, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path in ("/", "") and base != "/":
+                return self._redirect(base)
+            if not path.startswith(base):
+                return self._send(HTTPStatus.NOT_FOUND, b"not under " + base.encode(), "text/plain")
+            inner = path[len(base) :]
+            if inner == EVENTS:
+                return self._events()
+            if inner.startswith("print/"):
+                preview.ensure_print()
+            target = (preview.out_dir / inner).resolve()
+            if not target.is_relative_to(preview.out_dir.resolve()):
+                return self._send(HTTPStatus.FORBIDDEN, b"", "text/plain")
+            if target.is_dir():
+                if not path.endswith("/"):
+                    return self._redirect(path + "/")
+                target = target / "index.html"
+            if not preview.good:
+                page = "<!DOCTYPE html><html><head><meta charset=utf-8><title>sitegen</title></head><body></body></html>"
+                return self._html(page.encode(), HTTPStatus.INTERNAL_SERVER_ERROR)
+            if not target.is_file():
+                missing = preview.out_dir / "404.html"
+                body = (
+                    missing.read_bytes()
+                    if missing.is_file()
+                    else b"<!DOCTYPE html><title>404</title>"
+                )
+                return self._html(body, HTTPStatus.NOT_FOUND)
+            data = target.read_bytes()
+            if target.suffix == ".html":
+                return self._html(data, HTTPStatus.OK)
+            kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            return self._send(HTTPStatus.OK, data, kind)
+
+        def _html(self, page: bytes, status: HTTPStatus) -> None:
+            """The page with the reload script before </body>, and the errors, if any,
+            first in the body where they are seen."""
+            text = page.decode("utf-8", errors="replace")
+            end = text.rfind("</body>")
+            end = end if end >= 0 else len(text)
+            text = text[:end] + reload_script(base) + text[end:]
+            if preview.errors:
+                body = text.find("<body")
+                start = text.find(">", body) + 1 if body >= 0 else 0
+                text = text[:start] + error_banner(preview.errors) + text[start:]
+            self._send(status, text.encode("utf-8"), "text/html; charset=utf-8")
+
+        def _events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            seen = preview.version
+            try:
+                self.wfile.write(f"retry: 500\ndata: {seen}\n\n".encode())
+                self.wfile.flush()
+                while True:
+                    now = preview.wait(seen, timeout=15)
+                    message = f"data: {now}\n\n" if now != seen else ": still here\n\n"
+                    seen = now
+                    self.wfile.write(message.encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+        def _redirect(self, location: str) -> None:
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", location)
+            self.end_headers()
+
+        def _send(self, status: HTTPStatus, data: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
+
+
+def bind(host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    """The server on `port`, or on the next free one (said out loud)."""
+    for candidate in range(port, port + PORT_TRIES):
+        try:
+            server = ThreadingHTTPServer((host, candidate), handler)
+        except OSError as err:
+            if err.errno != errno.EADDRINUSE:
+                raise UserError(f"cannot serve on {host}:{candidate}: {err.strerror}") from err
+            continue
+        if candidate != port:
+            _say(f"port {port} is busy, so the preview uses port {candidate}")
+        server.daemon_threads = True
+        return server
+    raise UserError(
+        f"ports {port}-{port + PORT_TRIES - 1} on {host} are all busy\n"
+        "    hint: choose another with --port, or stop the other server"
+    )
+
+
+def normalise_base(base: str) -> str:
+    base = "/" + base.strip("/") + "/"
+    return "/" if base == "//" else base
+
+
+def serve(site_dir: Path, host: str, port: int, base: str, flags: Flags, poll: bool) -> int:
+    """Build, serve and rebuild on every change until interrupted."""
+    from sitegen.watch import watch
+
+    base = normalise_base(base)
+    preview = Preview(site_dir, flags)
+    preview.rebuild()
+    server = bind(host, port, make_handler(preview, base))
+    observer = watch(site_dir, preview.rebuild, poll=poll)
+    address = f"http://{host}:{server.server_address[1]}{base}"
+    _say(
+        f"serving {site_dir.resolve()} at {address} (drafts {'shown' if flags.drafts else 'hidden'}); Ctrl-C stops"
+    )
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.server_close()
+    return 0
