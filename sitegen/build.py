@@ -14,6 +14,7 @@ from sitegen import feeds
 from sitegen.errors import ContentError, Diagnostic, Diagnostics, SourceRef, UserError
 from sitegen.load import SiteContent, load_site
 from sitegen.outputs import Output, check_plan
+from sitegen.parse_cache import ParseCache
 from sitegen.printing.jobs import PrintCache
 from sitegen.printing.run import PrintReport, make_print
 from sitegen.render import Renderer
@@ -52,13 +53,20 @@ class BuildReport:
 
 
 def check(
-    site_dir: Path, now: datetime, flags: Flags = NO_FLAGS
+    site_dir: Path,
+    now: datetime,
+    flags: Flags = NO_FLAGS,
+    use_cache: bool = True,
+    keep_cache: bool = True,
 ) -> tuple[SiteView, list[Diagnostic]]:
     """Load, check and plan everything a build would, writing nothing.
 
     Raises ContentError with every problem found."""
     diagnostics = Diagnostics()
-    content = load_site(site_dir, diagnostics)
+    cache = ParseCache(site_dir / CACHE_DIR / "parsed.pickle", read=use_cache)
+    content = load_site(site_dir, diagnostics, cache)
+    if keep_cache:
+        cache.save()
     if content is None or diagnostics.errors:
         raise ContentError(diagnostics.sorted())
     view = SiteView(content, now, flags)
@@ -75,7 +83,7 @@ def build(
     use_cache: bool = True,
 ) -> BuildReport:
     started = time.perf_counter()
-    view, warnings = check(site_dir, now, flags)
+    view, warnings = check(site_dir, now, flags, use_cache)
     renderer = Renderer(view, with_print=with_print)
     outputs = plan(renderer)
     check_plan(outputs)

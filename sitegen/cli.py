@@ -180,7 +180,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 def _run_check(args: argparse.Namespace) -> int:
     from sitegen.build import check
 
-    view, warnings = check(args.site, _now(args.now, args.site))
+    view, warnings = check(args.site, _now(args.now, args.site), keep_cache=False)
     _print_diagnostics(warnings)
     print(
         f"checked {len(view.content.notices)} notices, {len(view.content.communities)} communities, "

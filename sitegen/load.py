@@ -22,6 +22,7 @@ from sitegen.parse import (
     parse_notice,
     parse_page,
 )
+from sitegen.parse_cache import ParseCache
 from sitegen.parse_pool import parse_files
 from sitegen.slugs import slugify
 from sitegen.sourcetext import UndecodableFile, decode_source
@@ -88,8 +89,11 @@ def site_timezone(site_dir: Path) -> ZoneInfo:
     return config.timezone
 
 
-def load_site(site_dir: Path, diagnostics: Diagnostics) -> SiteContent | None:
-    """Load and check a whole site; None when any error was reported."""
+def load_site(
+    site_dir: Path, diagnostics: Diagnostics, cache: ParseCache | None = None
+) -> SiteContent | None:
+    """Load and check a whole site; None when any error was reported. Markdown files
+    unchanged since the last run come from `cache` (their diagnostics too)."""
     content_dir = site_dir / "content"
     config_path = content_dir / "site.yaml"
     if not config_path.is_file():
@@ -112,10 +116,10 @@ def load_site(site_dir: Path, diagnostics: Diagnostics) -> SiteContent | None:
     ctx.community_slugs = frozenset(_stems(files, "communities"))
     communities = reader.parse_all(files, "communities", (".yaml", ".yml"), parse_community, ctx)
     ctx.campaign_slugs = frozenset(_stems(files, "campaigns"))
-    campaigns = reader.parse_all(files, "campaigns", (".md",), parse_campaign, ctx)
+    campaigns = reader.parse_all(files, "campaigns", (".md",), parse_campaign, ctx, cache)
     ctx.campaign_slugs |= {c.slug for c in campaigns}
-    pages = reader.parse_all(files, "pages", (".md",), parse_page, ctx)
-    notices = reader.parse_all(files, "notices", (".md",), parse_notice, ctx)
+    pages = reader.parse_all(files, "pages", (".md",), parse_page, ctx, cache)
+    notices = reader.parse_all(files, "notices", (".md",), parse_notice, ctx, cache)
 
     _check_unique_slugs(communities, diagnostics, "community")
     _check_unique_slugs(campaigns, diagnostics, "campaign")
@@ -181,6 +185,7 @@ class _FileReader:
         suffixes: tuple[str, ...],
         parse: Callable[[str, Path, str, ParseContext], T | None],
         ctx: ParseContext,
+        cache: ParseCache | None = None,
     ) -> list[T]:
         paths = []
         for content_path in files:
@@ -195,7 +200,7 @@ class _FileReader:
                 continue
             paths.append(content_path)
         items = []
-        for item, diagnostics in parse_files(self.site_dir, paths, parse, ctx):
+        for item, diagnostics in parse_files(self.site_dir, paths, parse, ctx, cache):
             self.diagnostics.items.extend(diagnostics)
             if item is not None:
                 items.append(item)

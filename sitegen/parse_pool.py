@@ -18,6 +18,7 @@ from typing import Any
 from sitegen.errors import Diagnostic, Diagnostics
 from sitegen.markup import MarkdownConverter
 from sitegen.parse import ParseContext
+from sitegen.parse_cache import ParseCache, context_key
 from sitegen.sourcetext import UndecodableFile, decode_source
 
 PARALLEL_MIN = 300  # below this, starting processes costs more than it saves
@@ -41,7 +42,32 @@ def read_and_parse(site_dir: Path, content_path: str, parse: Parse, ctx: ParseCo
     return item, diagnostics.items
 
 
-def parse_files(site_dir: Path, paths: list[str], parse: Parse, ctx: ParseContext) -> list[Parsed]:
+def parse_files(
+    site_dir: Path,
+    paths: list[str],
+    parse: Parse,
+    ctx: ParseContext,
+    cache: ParseCache | None = None,
+) -> list[Parsed]:
+    """Every file of `paths`, parsed, in order: from `cache` where still valid."""
+    if cache is None:
+        return _parse(site_dir, paths, parse, ctx)
+    key = context_key(ctx, parse.__name__)
+    content = site_dir / "content"
+    stamps = [ParseCache.stamp(content / path) for path in paths]
+    results: list[Parsed | None] = [
+        cache.get(path, stamp, key, ctx.converter.content_files)
+        for path, stamp in zip(paths, stamps, strict=True)
+    ]
+    missing = [index for index, result in enumerate(results) if result is None]
+    parsed = _parse(site_dir, [paths[index] for index in missing], parse, ctx)
+    for index, result in zip(missing, parsed, strict=True):
+        results[index] = result
+        cache.put(paths[index], stamps[index], key, result)
+    return results  # type: ignore[return-value]
+
+
+def _parse(site_dir: Path, paths: list[str], parse: Parse, ctx: ParseContext) -> list[Parsed]:
     cores = os.cpu_count() or 1
     if len(paths) < PARALLEL_MIN or cores == 1:
         return [read_and_parse(site_dir, path, parse, ctx) for path in paths]

@@ -139,7 +139,13 @@ def test_output_folder_swap_keeps_dotfiles_and_unchanged_files(make_site, tmp_pa
     assert "0 written" in result.stdout
     assert tree_digest(out) == before, "a build with no change must leave every file as it was"
     assert (site / "neighbour.txt").read_text() == "not ours"
-    assert sorted(p.name for p in site.iterdir()) == ["content", "neighbour.txt", "output"]
+    # beside the output only the build cache may appear
+    assert sorted(p.name for p in site.iterdir()) == [
+        ".sitegen-cache",
+        "content",
+        "neighbour.txt",
+        "output",
+    ]
 
 
 def test_failed_build_leaves_previous_output_untouched(make_site) -> None:
@@ -216,3 +222,41 @@ def test_new_notice_refuses_unknown_community_and_category(make_site) -> None:
     )
     assert made.returncode == 0, made.stderr
     assert run_sitegen("check", str(site), "--now", "2026-11-22").returncode == 0
+
+
+def test_parse_cache_never_hides_an_edit_or_a_lost_link_target(make_site) -> None:
+    site = make_site(
+        {
+            "content/assets/map.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "content/notices/b.md": "---\ntitle: 见地图\ndate: 2026-11-19\n---\n![地图](../assets/map.svg) 旧文字。\n",
+        }
+    )
+    build(site)
+    page = site / "output/notices/b/index.html"
+    assert "旧文字" in page_text(page)
+    assert (site / ".sitegen-cache/parsed.pickle").is_file()
+
+    source = site / "content/notices/b.md"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("旧文字", "新文字"), encoding="utf-8"
+    )
+    build(site)
+    assert "新文字" in page_text(page)
+
+    (site / "content/assets/map.svg").unlink()
+    broken = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert broken.returncode == 1
+    assert (
+        "content/notices/b.md:5: error: the link `../assets/map.svg` points at nothing"
+        in broken.stderr
+    )
+
+    # a warning is shown again when the file comes from the cache
+    source.write_text(
+        "---\ntitle: 见地图\ndate: 2026-11-19\n---\n[点](javascript:x) 文字。\n", encoding="utf-8"
+    )
+    first, second = build(site), build(site)
+    for result in (first, second):
+        assert (
+            "content/notices/b.md:5: warning: the link `javascript:x` was removed" in result.stderr
+        )

@@ -722,7 +722,9 @@ def sample_pages(
     return chosen
 
 
-@pytest.fixture(scope="session")
+# Module scope: the browser (and Playwright's event loop) is gone before other test
+# files start their own.
+@pytest.fixture(scope="module")
 def browser_context(chromium_bin: str, tmp_path_factory: pytest.TempPathFactory):
     from playwright.sync_api import sync_playwright
 
