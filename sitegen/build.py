@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import multiprocessing as mp
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -90,7 +91,8 @@ def build(
     check_output_folder(out_dir, site_dir)
     staged = StagedOutput(out_dir)
     try:
-        write_all(outputs, staged)
+        fingerprints = PageFingerprints(site_dir / CACHE_DIR / "pages.pickle", read=use_cache)
+        write_all(outputs, staged, fingerprints.unchanged(outputs, out_dir))
         html_paths = [o.path for o in outputs if o.path.endswith(".html")]
         staged.write("sitemap.xml", feeds.sitemap(renderer, html_paths))
         report = BuildReport(pages=len(html_paths), files=len(outputs) + 1)
@@ -105,6 +107,7 @@ def build(
         if report.print is not None:
             planned |= report.print.files.keys()
         report.write = staged.commit(planned)
+        fingerprints.save(outputs)
     except BaseException:
         staged.discard()
         raise
@@ -143,12 +146,51 @@ PARALLEL_WRITE_MIN = 500
 _forked: tuple[list[Output], StagedOutput] | None = None
 
 
-def write_all(outputs: list[Output], staged: StagedOutput) -> None:
-    """Render and write every output, on all cores where the system can fork.
+class PageFingerprints:
+    """The fingerprint of each output of the last build that had one (notice pages)."""
+
+    def __init__(self, path: Path, read: bool) -> None:
+        self.path = path
+        self.previous: dict[str, str] = {}
+        if read:
+            try:
+                with path.open("rb") as stream:
+                    self.previous = pickle.load(stream)
+            except (OSError, pickle.UnpicklingError, EOFError):
+                self.previous = {}
+
+    def unchanged(self, outputs: list[Output], out_dir: Path) -> set[str]:
+        """Outputs made from exactly what made the file now in `out_dir`: no need to render."""
+        return {
+            o.path
+            for o in outputs
+            if o.fingerprint is not None
+            and self.previous.get(o.path) == o.fingerprint
+            and (out_dir / o.path).is_file()
+        }
+
+    def save(self, outputs: list[Output]) -> None:
+        current = {o.path: o.fingerprint for o in outputs if o.fingerprint is not None}
+        if current == self.previous:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        with temporary.open("wb") as stream:
+            pickle.dump(current, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.path)
+
+
+def write_all(
+    outputs: list[Output], staged: StagedOutput, unchanged: set[str] = frozenset()
+) -> None:
+    """Render and write every output (but those in `unchanged`), on all cores where the
+    system can fork.
 
     Workers are forked after planning, so they share the loaded site and the
     templates; each renders a slice and writes it into the staging folder."""
     global _forked
+    staged.report.unchanged += len(unchanged)
+    outputs = [o for o in outputs if o.path not in unchanged]
     cores = os.cpu_count() or 1
     if len(outputs) < PARALLEL_WRITE_MIN or cores == 1 or "fork" not in mp.get_all_start_methods():
         for output in outputs:

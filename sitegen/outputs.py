@@ -18,6 +18,8 @@ class Output:
     made_from: str  # for messages: the source or the kind of page
     render: Callable[[], bytes] | None = None
     copy_from: Path | None = None  # a file copied as it is
+    # what it is made from, hashed: when equal to last build's, the file is kept unrendered
+    fingerprint: str | None = None
 
     def data(self) -> bytes:
         return self.copy_from.read_bytes() if self.copy_from is not None else self.render()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -88,6 +90,45 @@ class Renderer:
         raise UserError(
             f"theme `{theme.name}`: a template asks for static/{name}, which no theme has"
         )
+
+    @cached_property
+    def site_fingerprint(self) -> bytes:
+        """Everything outside a notice that its page shows or is shaped by."""
+        view = self.view
+        themes = {t.name: t for t in (view.content.theme, *view.content.campaign_themes.values())}
+        folders = sorted({folder for theme in themes.values() for folder in theme.chain})
+        files = sorted(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
+            for folder in [*folders, Path(__file__).parent]
+            for p in folder.rglob("*")
+            if p.is_file() and p.suffix in (".html", ".css", ".yaml", ".py", ".svg", ".png", ".otf")
+        )
+        parts = (
+            repr(view.config),
+            files,
+            [(t.name, t.palette, t.fonts, t.logo) for _, t in sorted(themes.items())],
+            [(p.slug, p.title, p.menu) for p in view.menu_pages],
+            [(c.slug, c.name) for c in view.communities],
+            [(c.slug, c.title, c.slogans) for c in view.campaigns],
+            self.category_slugs,
+            self.tag_slugs,
+            self.with_print,
+        )
+        return hashlib.sha256(repr(parts).encode("utf-8")).digest()
+
+    def notice_fingerprint(self, notice: Notice) -> str:
+        """A notice page's inputs: the notice, its state now, what its links point at."""
+        # repr, not pickle: a frozenset's order (and so its pickle) changes from run to run
+        links = sorted((ref, self.targets.get(ref)) for ref in notice.links)
+        own = repr(replace(notice, links=frozenset()))
+        parts = (
+            own,
+            self.view.state(notice),
+            links,
+            self._has_poster(notice),
+            self.theme_for(notice).name,
+        )
+        return hashlib.sha256(self.site_fingerprint + repr(parts).encode("utf-8")).hexdigest()
 
     def _has_poster(self, notice: Notice) -> bool:
         return self.with_print and notice.poster is not None and notice in self.view.current

@@ -11,11 +11,12 @@ from sitegen.render import Renderer, paginate
 
 def _html(renderer: Renderer, path: str, made_from: str, template: str, **context) -> Output:
     theme = context.pop("theme", None)
+    fingerprint = context.pop("fingerprint", None)
 
     def render() -> bytes:
         return renderer.render(template, path, theme, **context).encode("utf-8")
 
-    return Output(path, made_from, render)
+    return Output(path, made_from, render, fingerprint=fingerprint)
 
 
 def plan_pages(renderer: Renderer) -> list[Output]:
@@ -43,6 +44,7 @@ def plan_pages(renderer: Renderer) -> list[Output]:
                 "notice.html",
                 notice=notice,
                 theme=renderer.theme_for(notice),
+                fingerprint=renderer.notice_fingerprint(notice),
             )
         )
     for community in view.communities:
