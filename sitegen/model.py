@@ -43,6 +43,7 @@ class Document:
     body_html: str
     summary: str
     links: frozenset[str]  # content paths the body links to ("notices/a.md", "assets/x.svg")
+    digest: str  # SHA-256 of the source file's text
 
     @property
     def content_path(self) -> str:

@@ -8,6 +8,7 @@ run reports every broken file at once.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -138,6 +139,7 @@ class _MarkdownFile:
     body: Rendered
     body_line: int
     body_text: str
+    digest: str  # of the file's whole text: what everything else about the item comes from
 
 
 def _read_markdown_file(
@@ -160,7 +162,8 @@ def _read_markdown_file(
             ctx.diagnostics.warning(reader.where(line), broken.message, broken.hint)
         else:
             ctx.diagnostics.error(reader.where(line), broken.message, broken.hint)
-    return _MarkdownFile(node, values, body, parts.body_line, parts.body)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _MarkdownFile(node, values, body, parts.body_line, parts.body, digest)
 
 
 def _line_of(body: str, needle: str, first_line: int) -> int:
@@ -243,6 +246,7 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
         body_html=parsed.body.html,
         summary=values.get("summary") or summarize(parsed.body.html),
         links=frozenset(parsed.body.refs),
+        digest=parsed.digest,
         date=values["date"],
         expires=values.get("expires"),
         communities=communities,
@@ -293,6 +297,7 @@ def parse_campaign(
         body_html=parsed.body.html,
         summary=values.get("summary") or summarize(parsed.body.html),
         links=frozenset(parsed.body.refs),
+        digest=parsed.digest,
         slogans=tuple(values.get("slogans", ())),
         start=values.get("start"),
         end=values.get("end"),
@@ -320,6 +325,7 @@ def parse_page(text: str, source: Path, content_path: str, ctx: ParseContext) ->
         body_html=parsed.body.html,
         summary=values.get("summary") or summarize(parsed.body.html),
         links=frozenset(parsed.body.refs),
+        digest=parsed.digest,
         menu=values.get("menu"),
         draft=values.get("draft", False),
         extra=values.get("extra") or {},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -118,11 +118,9 @@ class Renderer:
 
     def notice_fingerprint(self, notice: Notice) -> str:
         """A notice page's inputs: the notice, its state now, what its links point at."""
-        # repr, not pickle: a frozenset's order (and so its pickle) changes from run to run
         links = sorted((ref, self.targets.get(ref)) for ref in notice.links)
-        own = repr(replace(notice, links=frozenset()))
         parts = (
-            own,
+            notice.digest,  # the text it was parsed from; site settings are in the site part
             self.view.state(notice),
             links,
             self._has_poster(notice),

@@ -139,7 +139,13 @@ def test_term_slugs_are_unique() -> None:
 
 def notice(**changes) -> Notice:
     base = dict(
-        slug="n", title="t", source=Path("n.md"), body_html="", summary="", links=frozenset()
+        slug="n",
+        title="t",
+        source=Path("n.md"),
+        body_html="",
+        summary="",
+        links=frozenset(),
+        digest="",
     )
     base["date"] = datetime(2026, 11, 20, 8, tzinfo=SHANGHAI)
     return Notice(**{**base, **changes})
