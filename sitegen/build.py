@@ -5,18 +5,20 @@ from __future__ import annotations
 import difflib
 import multiprocessing as mp
 import os
-import pickle
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sitegen import feeds
+from sitegen.build_record import BuildRecord, BuildRecords, input_stamps, outputs_as_left
 from sitegen.errors import ContentError, Diagnostic, Diagnostics, SourceRef, UserError
+from sitegen.fingerprints import Fingerprints, file_stamp
 from sitegen.load import SiteContent, load_site
 from sitegen.outputs import Output, check_plan
 from sitegen.parse_cache import ParseCache
 from sitegen.printing.jobs import PrintCache
+from sitegen.printing.plan import print_moments
 from sitegen.printing.run import PrintReport, make_print
 from sitegen.render import Renderer
 from sitegen.site_pages import plan_pages
@@ -64,13 +66,17 @@ def check(
 
     Raises ContentError with every problem found."""
     diagnostics = Diagnostics()
-    cache = ParseCache(site_dir / CACHE_DIR / "parsed.pickle", read=use_cache)
+    cache = ParseCache(cache_path(site_dir), read=use_cache)
     content = load_site(site_dir, diagnostics, cache)
+    view = None
+    if content is not None and not diagnostics.errors:
+        view = SiteView(content, now, flags)
+        # Worked out before the cache is saved, so the pinyin of new terms is kept too.
+        view.category_slugs, view.tag_slugs  # noqa: B018
     if keep_cache:
         cache.save()
-    if content is None or diagnostics.errors:
+    if view is None:
         raise ContentError(diagnostics.sorted())
-    view = SiteView(content, now, flags)
     _check_links_to_unpublished(view, diagnostics)
     return view, diagnostics.sorted()
 
@@ -84,6 +90,13 @@ def build(
     use_cache: bool = True,
 ) -> BuildReport:
     started = time.perf_counter()
+    records = BuildRecords(cache_path(site_dir), out_dir)
+    previous = records.load() if use_cache else None
+    inputs = input_stamps(site_dir)
+    settings = repr((flags, with_print))
+    if previous is not None and previous.still_exact(inputs, now, settings, out_dir):
+        return _nothing_changed(previous, time.perf_counter() - started)
+
     view, warnings = check(site_dir, now, flags, use_cache)
     renderer = Renderer(view, with_print=with_print)
     outputs = plan(renderer)
@@ -91,11 +104,10 @@ def build(
     check_output_folder(out_dir, site_dir)
     staged = StagedOutput(out_dir)
     try:
-        fingerprints = PageFingerprints(site_dir / CACHE_DIR / "pages.pickle", read=use_cache)
-        write_all(outputs, staged, fingerprints.unchanged(outputs, out_dir))
-        html_paths = [o.path for o in outputs if o.path.endswith(".html")]
-        staged.write("sitemap.xml", feeds.sitemap(renderer, html_paths))
-        report = BuildReport(pages=len(html_paths), files=len(outputs) + 1)
+        write_all(outputs, staged, previous.unchanged(outputs, out_dir) if previous else set())
+        report = BuildReport(
+            pages=sum(o.path.endswith(".html") for o in outputs), files=len(outputs)
+        )
         if with_print:
             cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
             report.print = make_print(renderer, resources(outputs), cache)
@@ -103,17 +115,39 @@ def build(
                 staged.write(path, data)
             report.files += len(report.print.files)
             warnings = sorted([*warnings, *report.print.warnings], key=lambda d: str(d.where))
-        planned = {o.path for o in outputs} | {"sitemap.xml"}
-        if report.print is not None:
-            planned |= report.print.files.keys()
-        report.write = staged.commit(planned)
-        fingerprints.save(outputs)
+        made = {o.path: o.fingerprint for o in outputs}
+        made.update(dict.fromkeys(report.print.files if report.print else (), None))
+        report.write = staged.commit(set(made), set(previous.outputs) if previous else None)
     except BaseException:
         staged.discard()
         raise
+    records.save(
+        BuildRecord(
+            outputs=outputs_as_left(out_dir, made),
+            inputs=inputs,
+            settings=settings,
+            moment=now,
+            steady=view.steady_between(print_moments(view) if with_print else ()),
+            pages=report.pages,
+            warnings=warnings,
+        )
+    )
     report.seconds = time.perf_counter() - started
     report.warnings = warnings
     return report
+
+
+def _nothing_changed(previous: BuildRecord, seconds: float) -> BuildReport:
+    """The report of a build that found the output folder already exact."""
+    pdfs = [path for path in previous.outputs if path.endswith(".pdf")]
+    return BuildReport(
+        pages=previous.pages,
+        files=len(previous.outputs),
+        seconds=seconds,
+        write=WriteReport(unchanged=len(previous.outputs)),
+        warnings=previous.warnings,
+        print=PrintReport(files=dict.fromkeys(pdfs, b"")) if pdfs else None,
+    )
 
 
 def print_only(
@@ -144,40 +178,6 @@ def print_only(
 
 PARALLEL_WRITE_MIN = 500
 _forked: tuple[list[Output], StagedOutput] | None = None
-
-
-class PageFingerprints:
-    """The fingerprint of each output of the last build that had one (notice pages)."""
-
-    def __init__(self, path: Path, read: bool) -> None:
-        self.path = path
-        self.previous: dict[str, str] = {}
-        if read:
-            try:
-                with path.open("rb") as stream:
-                    self.previous = pickle.load(stream)
-            except (OSError, pickle.UnpicklingError, EOFError):
-                self.previous = {}
-
-    def unchanged(self, outputs: list[Output], out_dir: Path) -> set[str]:
-        """Outputs made from exactly what made the file now in `out_dir`: no need to render."""
-        return {
-            o.path
-            for o in outputs
-            if o.fingerprint is not None
-            and self.previous.get(o.path) == o.fingerprint
-            and (out_dir / o.path).is_file()
-        }
-
-    def save(self, outputs: list[Output]) -> None:
-        current = {o.path: o.fingerprint for o in outputs if o.fingerprint is not None}
-        if current == self.previous:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with temporary.open("wb") as stream:
-            pickle.dump(current, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
 
 
 def write_all(
@@ -242,17 +242,34 @@ def resources(outputs: list[Output]) -> dict[str, Path]:
     return {o.path: o.copy_from for o in outputs if o.copy_from is not None}
 
 
+def cache_path(site_dir: Path) -> Path:
+    return site_dir / CACHE_DIR / "cache.sqlite"
+
+
 def plan(renderer: Renderer) -> list[Output]:
+    """Every output of the site but print, each with its fingerprint."""
     content: SiteContent = renderer.view.content
-    outputs = plan_pages(renderer) + feeds.plan_feeds(renderer)
+    fingerprints = Fingerprints(renderer)
+    outputs = plan_pages(renderer, fingerprints)
+    outputs.append(feeds.plan_sitemap(renderer, fingerprints, [o.path for o in outputs]))
+    outputs += feeds.plan_feeds(renderer, fingerprints)
+    base_url = content.config.base_url
     outputs.append(
-        Output("robots.txt", "robots.txt", lambda: feeds.robots(content.config.base_url))
+        Output(
+            "robots.txt",
+            "robots.txt",
+            lambda: feeds.robots(base_url),
+            fingerprint=fingerprints.of("robots"),
+        )
     )
     for asset in content.assets:
-        outputs.append(
-            Output(asset, f"content/{asset}", copy_from=content.site_dir / "content" / asset)
-        )
+        outputs.append(_copy(asset, f"content/{asset}", content.site_dir / "content" / asset))
     return outputs + _theme_static(content)
+
+
+def _copy(path: str, made_from: str, source: Path) -> Output:
+    """A file published as it is; its fingerprint is its size and modification time."""
+    return Output(path, made_from, copy_from=source, fingerprint=file_stamp(source))
 
 
 def _theme_static(content: SiteContent) -> list[Output]:
@@ -267,7 +284,7 @@ def _theme_static(content: SiteContent) -> list[Output]:
         static = folder / "static"
         for file in sorted(p for p in static.rglob("*") if p.is_file()):
             path = f"static/{static_dir_name(folder)}/{file.relative_to(static).as_posix()}"
-            outputs.append(Output(path, str(file), copy_from=file))
+            outputs.append(_copy(path, str(file), file))
     return outputs
 
 

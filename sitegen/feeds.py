@@ -6,9 +6,11 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from sitegen import urls
+from sitegen.fingerprints import Fingerprints
 from sitegen.model import Notice
 from sitegen.outputs import Output
 from sitegen.render import Renderer
+from sitegen.siteview import SiteView
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -24,21 +26,27 @@ def _xml(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
+def _entries(notices: list[Notice]) -> list[Notice]:
+    return sorted(notices, key=lambda n: n.date, reverse=True)[:FEED_LIMIT]
+
+
+def _updated(view: SiteView, entries: list[Notice]) -> datetime:
+    return entries[0].date if entries else (view.notices[0].date if view.notices else view.now)
+
+
 def atom_feed(
-    renderer: Renderer, path: str, title: str, page_path: str, notices: list[Notice]
+    renderer: Renderer, path: str, title: str, page_path: str, entries: list[Notice]
 ) -> bytes:
-    """An Atom 1.0 feed of `notices` (newest first); links are absolute."""
+    """An Atom 1.0 feed of `entries` (newest first); links are absolute."""
     view = renderer.view
     base = view.config.base_url
     ET.register_namespace("", ATOM)
     feed = ET.Element(
         f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": view.config.language}
     )
-    entries = sorted(notices, key=lambda n: n.date, reverse=True)[:FEED_LIMIT]
     ET.SubElement(feed, f"{{{ATOM}}}id").text = urls.canonical(base, path)
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
-    newest = entries[0].date if entries else (view.notices[0].date if view.notices else view.now)
-    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest)
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(_updated(view, entries))
     ET.SubElement(
         feed,
         f"{{{ATOM}}}link",
@@ -73,13 +81,18 @@ def atom_feed(
     return _xml(feed)
 
 
-def plan_feeds(renderer: Renderer) -> list[Output]:
+def plan_feeds(renderer: Renderer, fp: Fingerprints) -> list[Output]:
     view = renderer.view
     site = view.config.title
 
     def feed(path: str, title: str, page: str, notices: list[Notice]) -> Output:
+        entries = _entries(notices)
+        made_of = [(fp.card(n), fp.links(n)) for n in entries]
         return Output(
-            path, f"the feed {path}", lambda: atom_feed(renderer, path, title, page, notices)
+            path,
+            f"the feed {path}",
+            lambda: atom_feed(renderer, path, title, page, entries),
+            fingerprint=fp.of("feed", path, title, made_of, _updated(view, entries).isoformat()),
         )
 
     outputs = [feed("feed.xml", site, urls.INDEX, view.current)]
@@ -105,21 +118,32 @@ def plan_feeds(renderer: Renderer) -> list[Output]:
     return outputs
 
 
-def sitemap(renderer: Renderer, html_paths: list[str]) -> bytes:
+def plan_sitemap(renderer: Renderer, fp: Fingerprints, html_paths: list[str]) -> Output:
     """Every HTML page but the 404 page and expired notices (kept in the archive, but
     no longer worth a search engine's attention), with notices' dates as `lastmod`."""
-    base = renderer.view.config.base_url
-    dates = {urls.notice_path(n.slug): n.date for n in renderer.view.notices}
+    dates = {urls.notice_path(n.slug): n.date.date().isoformat() for n in renderer.view.notices}
     expired = {urls.notice_path(n.slug) for n in renderer.view.expired}
+    entries = [
+        (path, dates.get(path))
+        for path in sorted(html_paths)
+        if path != "404.html" and path not in expired
+    ]
+    return Output(
+        "sitemap.xml",
+        "the sitemap",
+        lambda: _sitemap(renderer.view.config.base_url, entries),
+        fingerprint=fp.of("sitemap", entries),
+    )
+
+
+def _sitemap(base: str, entries: list[tuple[str, str | None]]) -> bytes:
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
-    for path in sorted(html_paths):
-        if path == "404.html" or path in expired:
-            continue
+    for path, lastmod in entries:
         url = ET.SubElement(root, f"{{{SITEMAP}}}url")
         ET.SubElement(url, f"{{{SITEMAP}}}loc").text = urls.canonical(base, path)
-        if path in dates:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = dates[path].date().isoformat()
+        if lastmod:
+            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod
     return _xml(root)
 
 

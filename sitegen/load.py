@@ -5,6 +5,7 @@ This is the I/O edge of the pipeline; the parsing itself is in `sitegen.parse`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from sitegen.parse import (
     parse_notice,
     parse_page,
 )
-from sitegen.parse_cache import ParseCache
+from sitegen.parse_cache import ParseCache, Stamp
 from sitegen.parse_pool import parse_files
 from sitegen.slugs import slugify
 from sitegen.sourcetext import UndecodableFile, decode_source
@@ -68,13 +69,23 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "~$", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
 
 
-def list_content_files(content_dir: Path) -> list[str]:
-    files = []
-    for path in content_dir.rglob("*"):
-        relative = path.relative_to(content_dir)
-        if path.is_file() and not any(is_ignored(part) for part in relative.parts):
-            files.append(relative.as_posix())
-    return sorted(files)
+def list_content_files(content_dir: Path) -> dict[str, Stamp]:
+    """Every content file but the ignored ones, sorted by path, with its size and
+    modification time (the parse cache's test of an unchanged file)."""
+    found: dict[str, Stamp] = {}
+    folders = [(str(content_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if is_ignored(entry.name):
+                    continue
+                if entry.is_dir():
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.is_file():
+                    info = entry.stat()
+                    found[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
+    return dict(sorted(found.items()))
 
 
 def site_timezone(site_dir: Path) -> ZoneInfo:
@@ -101,8 +112,9 @@ def load_site(
             f"{site_dir}: no content/site.yaml here, so this is not a sitegen site\n"
             "    hint: run the command inside your site's folder, or make one with `sitegen init FOLDER`"
         )
-    files = list_content_files(content_dir)
-    reader = _FileReader(site_dir, diagnostics)
+    stamps = list_content_files(content_dir)
+    files = list(stamps)
+    reader = _FileReader(site_dir, diagnostics, stamps)
     config_text = reader.read("site.yaml")
     if config_text is None:
         return None
@@ -160,9 +172,10 @@ def _stems(files: list[str], folder: str) -> list[str]:
 
 
 class _FileReader:
-    def __init__(self, site_dir: Path, diagnostics: Diagnostics) -> None:
+    def __init__(self, site_dir: Path, diagnostics: Diagnostics, stamps: dict[str, Stamp]) -> None:
         self.site_dir = site_dir
         self.diagnostics = diagnostics
+        self.stamps = stamps
 
     def shown(self, content_path: str) -> Path:
         return Path("content") / content_path
@@ -200,7 +213,7 @@ class _FileReader:
                 continue
             paths.append(content_path)
         items = []
-        for item, diagnostics in parse_files(self.site_dir, paths, parse, ctx, cache):
+        for item, diagnostics in parse_files(self.site_dir, paths, parse, ctx, cache, self.stamps):
             self.diagnostics.items.extend(diagnostics)
             if item is not None:
                 items.append(item)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +34,29 @@ class SiteConfig:
     posters: PaperSpec = field(default_factory=PaperSpec)
 
 
+class Body:
+    """A document's rendered HTML, or a way to fetch it from the parse cache.
+
+    Ten thousand notices' bodies are most of the cache; a rebuild renders only
+    the pages that changed, so bodies are read when a page asks for them."""
+
+    __slots__ = ("_fetch", "_html")
+
+    def __init__(self, html: str | None = None, fetch: Callable[[], str] | None = None) -> None:
+        self._html = html
+        self._fetch = fetch
+
+    @property
+    def html(self) -> str:
+        if self._html is None:
+            assert self._fetch is not None, "a Body needs its HTML or a way to fetch it"
+            self._html = self._fetch()
+        return self._html
+
+    def __reduce__(self):  # sent to and from worker processes as the text itself
+        return Body, (self.html,)
+
+
 @dataclass(frozen=True)
 class Document:
     """What every Markdown item has: where it came from and its rendered body."""
@@ -40,15 +64,19 @@ class Document:
     slug: str
     title: str
     source: Path  # relative to the site root, as shown in messages
-    body_html: str
+    body: Body = field(compare=False, repr=False)
     summary: str
     links: frozenset[str]  # content paths the body links to ("notices/a.md", "assets/x.svg")
-    digest: str  # SHA-256 of the source file's text
+    digest: str  # SHA-256 of the source file's text (its identity: equal digests, equal bodies)
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html
 
     @property
     def content_path(self) -> str:
         """The path under content/, the key other files link to this one by."""
-        return self.source.relative_to("content").as_posix()
+        return self.source.as_posix().removeprefix("content/")
 
 
 @dataclass(frozen=True)

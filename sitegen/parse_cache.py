@@ -4,19 +4,30 @@ An entry is used when the file's size and modification time, the parse context
 (site settings, the community and campaign slugs, sitegen's own code) and the
 existence of every file it links to are all as they were. Files that had errors
 are never kept; their warnings are kept and shown again.
+
+Entries live in the cache database, one row per file, so a rebuild after one
+edit writes one row. A document's body is stored apart from the rest of it and
+read only when a page that shows it is rendered.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import io
 import os
 import pickle
+import sqlite3
 from pathlib import Path
 from typing import Any
 
+from sitegen import cache_db, slugs
+from sitegen.errors import UserError
+from sitegen.model import Body
 from sitegen.parse import ParseContext
 
 Parsed = tuple[Any, list]
+Stamp = tuple[int, int]  # size, modification time in ns
 _CODE = Path(__file__).parent
 
 
@@ -34,48 +45,129 @@ def context_key(ctx: ParseContext, kind: str) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
+class _ItemPickler(pickle.Pickler):
+    """Pickles a parsed item with its body left out (it has a column of its own)."""
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return "body" if isinstance(obj, Body) else None
+
+
+class _ItemUnpickler(pickle.Unpickler):
+    def __init__(self, data: bytes, body: Body) -> None:
+        super().__init__(io.BytesIO(data))
+        self.body = body
+
+    def persistent_load(self, pid: Any) -> Body:
+        return self.body
+
+
 class ParseCache:
+    """The `parsed` table of the cache database at `path` (None: no cache at all),
+    and the pinyin of names already turned into addresses.
+
+    With `read=False` nothing is taken from the cache, but it is filled anew."""
+
     def __init__(self, path: Path | None, read: bool = True) -> None:
         self.path = path
-        self.entries: dict[str, tuple] = {}
-        self.dirty = False
-        if path is not None and read:
+        self.read = read
+        self.rows: dict[str, tuple[int, int, str, bytes]] = {}
+        self.changed: dict[str, tuple[Stamp, str, Parsed] | None] = {}
+        self.seen: set[str] = set()
+        self._connection: sqlite3.Connection | None = None
+        self._connection_pid = 0
+        self._pinyin_memo = f"pinyin {slugs.pinyin_version()}"
+        self._pinyin_before: dict[str, str] = {}
+        if read and (db := self._db()) is not None:
             try:
-                with path.open("rb") as stream:
-                    self.entries = pickle.load(stream)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                self.entries = {}
+                self.rows = {
+                    row[0]: row[1:]
+                    for row in db.execute("SELECT path, size, mtime, key, item FROM parsed")
+                }
+                found = db.execute(
+                    "SELECT value FROM memo WHERE name = ?", (self._pinyin_memo,)
+                ).fetchone()
+                if found:
+                    self._pinyin_before = pickle.loads(found[0])
+                    slugs.remember_pinyin(self._pinyin_before)
+            except (sqlite3.Error, pickle.UnpicklingError, EOFError):
+                self.rows = {}
 
-    @staticmethod
-    def stamp(file: Path) -> tuple[int, int] | None:
-        try:
-            info = file.stat()
-        except OSError:
+    def _db(self) -> sqlite3.Connection | None:
+        """A connection of this process's own: render workers are forked, and an
+        SQLite connection must not cross a fork."""
+        if self.path is None:
             return None
-        return info.st_size, info.st_mtime_ns
+        if self._connection is None or self._connection_pid != os.getpid():
+            self._connection = cache_db.connect(self.path)
+            self._connection_pid = os.getpid()
+        return self._connection
 
-    def get(self, content_path: str, stamp, key: str, content_files: set[str]) -> Parsed | None:
-        entry = self.entries.get(content_path)
-        if entry is None or entry[0] != stamp or entry[1] != key:
+    def get(
+        self, content_path: str, stamp: Stamp, key: str, content_files: set[str]
+    ) -> Parsed | None:
+        self.seen.add(content_path)
+        row = self.rows.get(content_path)
+        if row is None or (row[0], row[1]) != stamp or row[2] != key:
             return None
-        item, warnings = entry[2], entry[3]
-        if not getattr(item, "links", frozenset()) <= content_files:
+        body = Body(fetch=functools.partial(self._body, content_path, stamp))
+        item, warnings = _ItemUnpickler(row[3], body).load()
+        if not item.links <= content_files:
             return None
         return item, warnings
 
-    def put(self, content_path: str, stamp, key: str, parsed: Parsed) -> None:
+    def _body(self, content_path: str, stamp: Stamp) -> str:
+        db = self._db()
+        found = None
+        if db is not None:
+            found = db.execute(
+                "SELECT body FROM parsed WHERE path = ? AND size = ? AND mtime = ?",
+                (content_path, *stamp),
+            ).fetchone()
+        if found is None:
+            raise UserError(
+                f"content/{content_path} changed in the cache while this build ran "
+                "(another sitegen at work on this site?)\n    hint: run the build again"
+            )
+        return found[0]
+
+    def put(self, content_path: str, stamp: Stamp | None, key: str, parsed: Parsed) -> None:
+        self.seen.add(content_path)
         item, diagnostics = parsed
         if item is None or stamp is None or any(d.severity == "error" for d in diagnostics):
-            self.entries.pop(content_path, None)
+            self.changed[content_path] = None
         else:
-            self.entries[content_path] = (stamp, key, item, diagnostics)
-        self.dirty = True
+            self.changed[content_path] = (stamp, key, parsed)
 
     def save(self) -> None:
-        if self.path is None or not self.dirty:
+        """Write the changed entries and drop those of files no longer there."""
+        gone = [path for path in self.rows if path not in self.seen] if self.seen else []
+        pinyin = slugs.known_pinyin()
+        if not self.changed and not gone and self.read and pinyin == self._pinyin_before:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        with temporary.open("wb") as stream:
-            pickle.dump(self.entries, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.path)
+        db = self._db()
+        if db is None:
+            return
+        rows = []
+        for content_path, entry in self.changed.items():
+            if entry is None:
+                gone.append(content_path)
+                continue
+            (size, mtime), key, (item, warnings) = entry
+            data = io.BytesIO()
+            _ItemPickler(data, protocol=pickle.HIGHEST_PROTOCOL).dump((item, warnings))
+            rows.append((content_path, size, mtime, key, data.getvalue(), item.body_html))
+        try:
+            db.execute("BEGIN")
+            if not self.read:
+                db.execute("DELETE FROM parsed")
+            db.executemany("DELETE FROM parsed WHERE path = ?", [(path,) for path in gone])
+            db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?, ?, ?)", rows)
+            db.execute(
+                "INSERT OR REPLACE INTO memo VALUES (?, ?)",
+                (self._pinyin_memo, pickle.dumps(dict(pinyin))),
+            )
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        self.changed.clear()

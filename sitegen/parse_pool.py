@@ -18,7 +18,7 @@ from typing import Any
 from sitegen.errors import Diagnostic, Diagnostics
 from sitegen.markup import MarkdownConverter
 from sitegen.parse import ParseContext
-from sitegen.parse_cache import ParseCache, context_key
+from sitegen.parse_cache import ParseCache, Stamp, context_key
 from sitegen.sourcetext import UndecodableFile, decode_source
 
 PARALLEL_MIN = 300  # below this, starting processes costs more than it saves
@@ -48,22 +48,21 @@ def parse_files(
     parse: Parse,
     ctx: ParseContext,
     cache: ParseCache | None = None,
+    stamps: dict[str, Stamp] | None = None,
 ) -> list[Parsed]:
-    """Every file of `paths`, parsed, in order: from `cache` where still valid."""
-    if cache is None:
+    """Every file of `paths`, parsed, in order: from `cache` where still valid
+    (`stamps` holds each file's size and modification time, as listed)."""
+    if cache is None or stamps is None:
         return _parse(site_dir, paths, parse, ctx)
     key = context_key(ctx, parse.__name__)
-    content = site_dir / "content"
-    stamps = [ParseCache.stamp(content / path) for path in paths]
     results: list[Parsed | None] = [
-        cache.get(path, stamp, key, ctx.converter.content_files)
-        for path, stamp in zip(paths, stamps, strict=True)
+        cache.get(path, stamps[path], key, ctx.converter.content_files) for path in paths
     ]
     missing = [index for index, result in enumerate(results) if result is None]
     parsed = _parse(site_dir, [paths[index] for index in missing], parse, ctx)
     for index, result in zip(missing, parsed, strict=True):
         results[index] = result
-        cache.put(paths[index], stamps[index], key, result)
+        cache.put(paths[index], stamps[paths[index]], key, result)
     return results  # type: ignore[return-value]
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -55,19 +53,11 @@ class Renderer:
     def targets(self) -> dict[str, str]:
         return self.view.targets
 
-    @cached_property
-    def category_slugs(self) -> dict[str, str]:
-        return urls.term_slugs(self.view.config.categories)
-
-    @cached_property
-    def tag_slugs(self) -> dict[str, str]:
-        return urls.term_slugs(self.view.by_tag)
-
     def category_path(self, name: str, number: int = 1) -> str:
-        return _paged(f"categories/{self.category_slugs[name]}", number)
+        return _paged(f"categories/{self.view.category_slugs[name]}", number)
 
     def tag_path(self, name: str, number: int = 1) -> str:
-        return _paged(f"tags/{self.tag_slugs[name]}", number)
+        return _paged(f"tags/{self.view.tag_slugs[name]}", number)
 
     def theme_for(self, item: Notice | Campaign | None) -> Theme:
         """A campaign's pages, and the notices of a campaign, wear the campaign's theme."""
@@ -92,44 +82,11 @@ class Renderer:
         )
 
     @cached_property
-    def site_fingerprint(self) -> bytes:
-        """Everything outside a notice that its page shows or is shaped by."""
-        view = self.view
-        themes = {t.name: t for t in (view.content.theme, *view.content.campaign_themes.values())}
-        folders = sorted({folder for theme in themes.values() for folder in theme.chain})
-        files = sorted(
-            (str(p), p.stat().st_mtime_ns, p.stat().st_size)
-            for folder in [*folders, Path(__file__).parent]
-            for p in folder.rglob("*")
-            if p.is_file() and p.suffix in (".html", ".css", ".yaml", ".py", ".svg", ".png", ".otf")
-        )
-        parts = (
-            repr(view.config),
-            files,
-            [(t.name, t.palette, t.fonts, t.logo) for _, t in sorted(themes.items())],
-            [(p.slug, p.title, p.menu) for p in view.menu_pages],
-            [(c.slug, c.name) for c in view.communities],
-            [(c.slug, c.title, c.slogans) for c in view.campaigns],
-            self.category_slugs,
-            self.tag_slugs,
-            self.with_print,
-        )
-        return hashlib.sha256(repr(parts).encode("utf-8")).digest()
+    def _current_slugs(self) -> frozenset[str]:
+        return frozenset(n.slug for n in self.view.current)
 
-    def notice_fingerprint(self, notice: Notice) -> str:
-        """A notice page's inputs: the notice, its state now, what its links point at."""
-        links = sorted((ref, self.targets.get(ref)) for ref in notice.links)
-        parts = (
-            notice.digest,  # the text it was parsed from; site settings are in the site part
-            self.view.state(notice),
-            links,
-            self._has_poster(notice),
-            self.theme_for(notice).name,
-        )
-        return hashlib.sha256(self.site_fingerprint + repr(parts).encode("utf-8")).hexdigest()
-
-    def _has_poster(self, notice: Notice) -> bool:
-        return self.with_print and notice.poster is not None and notice in self.view.current
+    def has_poster(self, notice: Notice) -> bool:
+        return self.with_print and notice.poster is not None and notice.slug in self._current_slugs
 
     def stylesheets(self, theme: Theme) -> list[str]:
         """The built-in `style.css`, then each theme's `theme.css`, parent before child."""
@@ -198,7 +155,7 @@ class Renderer:
             "month_url": lambda year, month: url(urls.month_path(year, month)),
             "home_url": url(urls.INDEX),
             "poster_url": lambda n: (
-                url(f"print/posters/{n.slug}.pdf") if self._has_poster(n) else None
+                url(f"print/posters/{n.slug}.pdf") if self.has_poster(n) else None
             ),
         }
 

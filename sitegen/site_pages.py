@@ -5,35 +5,75 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sitegen import urls
+from sitegen.fingerprints import Fingerprints
+from sitegen.model import Notice, Theme
 from sitegen.outputs import Output
 from sitegen.render import Renderer, paginate
 
 
-def _html(renderer: Renderer, path: str, made_from: str, template: str, **context) -> Output:
-    theme = context.pop("theme", None)
-    fingerprint = context.pop("fingerprint", None)
-
+def _html(
+    renderer: Renderer,
+    path: str,
+    made_from: str,
+    template: str,
+    fingerprint: str,
+    theme: Theme | None = None,
+    **context,
+) -> Output:
     def render() -> bytes:
         return renderer.render(template, path, theme, **context).encode("utf-8")
 
     return Output(path, made_from, render, fingerprint=fingerprint)
 
 
-def plan_pages(renderer: Renderer) -> list[Output]:
+def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
     view = renderer.view
+    fp = fingerprints
+    month_counts = [(key, len(notices)) for key, notices in view.by_month.items()]
     outputs = [
-        _html(renderer, urls.INDEX, "the home page", "index.html"),
-        _html(renderer, "404.html", "the 404 page", "404.html"),
-        _html(renderer, "archive/index.html", "the archive", "archive.html"),
-        _html(renderer, "communities/index.html", "the communities overview", "communities.html"),
-        _html(renderer, "campaigns/index.html", "the campaigns list", "campaigns.html"),
         _html(
-            renderer, "categories/index.html", "the categories list", "terms.html", kind="category"
+            renderer,
+            urls.INDEX,
+            "the home page",
+            "index.html",
+            fp.of("home", fp.cards(view.important), fp.cards(view.latest)),
         ),
-        _html(renderer, "tags/index.html", "the tags list", "terms.html", kind="tag"),
+        _html(renderer, "404.html", "the 404 page", "404.html", fp.of("404")),
+        _html(renderer, "archive/index.html", "the archive", "archive.html", fp.of(month_counts)),
+        _html(
+            renderer,
+            "communities/index.html",
+            "the communities overview",
+            "communities.html",
+            fp.of(
+                "communities",
+                [(repr(c), len(view.current_for(c))) for c in view.communities],
+            ),
+        ),
+        _html(
+            renderer,
+            "campaigns/index.html",
+            "the campaigns list",
+            "campaigns.html",
+            fp.of("campaigns"),
+        ),
     ]
+    for kind, groups, slugs in (
+        ("category", view.by_category, view.category_slugs),
+        ("tag", view.by_tag, view.tag_slugs),
+    ):
+        outputs.append(
+            _html(
+                renderer,
+                f"{'categories' if kind == 'category' else 'tags'}/index.html",
+                f"the {kind} list",
+                "terms.html",
+                fp.of(kind, [(name, slugs[name], len(items)) for name, items in groups.items()]),
+                kind=kind,
+            )
+        )
     outputs += _lists(
-        renderer, view.notices, urls.notice_list_path, "the notice list", title="通知公告"
+        renderer, fp, view.notices, urls.notice_list_path, "the notice list", title="通知公告"
     )
     for notice in view.notices:
         outputs.append(
@@ -42,43 +82,53 @@ def plan_pages(renderer: Renderer) -> list[Output]:
                 urls.notice_path(notice.slug),
                 notice.source.as_posix(),
                 "notice.html",
+                fp.notice_page(notice),
                 notice=notice,
                 theme=renderer.theme_for(notice),
-                fingerprint=renderer.notice_fingerprint(notice),
             )
         )
     for community in view.communities:
+        notices = view.current_for(community)
         outputs.append(
             _html(
                 renderer,
                 urls.community_path(community.slug),
                 community.source.as_posix(),
                 "community.html",
+                fp.of("community", repr(community), fp.cards(notices)),
                 community=community,
-                notices=view.current_for(community),
+                notices=notices,
             )
         )
     for campaign in view.campaigns:
+        notices = view.notices_of_campaign(campaign)
         outputs.append(
             _html(
                 renderer,
                 urls.campaign_path(campaign.slug),
                 campaign.source.as_posix(),
                 "campaign.html",
+                fp.of("campaign", campaign.slug, fp.links(campaign), fp.cards(notices)),
                 campaign=campaign,
-                notices=view.notices_of_campaign(campaign),
+                notices=notices,
                 theme=renderer.theme_for(campaign),
             )
         )
     for page in view.pages:
         outputs.append(
             _html(
-                renderer, urls.page_path(page.slug), page.source.as_posix(), "page.html", page=page
+                renderer,
+                urls.page_path(page.slug),
+                page.source.as_posix(),
+                "page.html",
+                fp.of("page", page.digest, fp.links(page)),
+                page=page,
             )
         )
     for name, notices in view.by_category.items():
         outputs += _lists(
             renderer,
+            fp,
             notices,
             lambda n, name=name: renderer.category_path(name, n),
             f"category {name}",
@@ -87,38 +137,45 @@ def plan_pages(renderer: Renderer) -> list[Output]:
     for name, notices in view.by_tag.items():
         outputs += _lists(
             renderer,
+            fp,
             notices,
             lambda n, name=name: renderer.tag_path(name, n),
             f"tag {name}",
             title=f"标签：{name}",
         )
     for (year, month), notices in view.by_month.items():
-        outputs.append(
-            _html(
-                renderer,
-                urls.month_path(year, month),
-                f"the archive of {year}-{month:02d}",
-                "notice_list.html",
-                pager=paginate(
-                    notices, len(notices), lambda n, y=year, m=month: urls.month_path(y, m)
-                )[0],
-                title=f"{year}年{month}月",
-            )
+        outputs += _lists(
+            renderer,
+            fp,
+            notices,
+            lambda n, y=year, m=month: urls.month_path(y, m),
+            f"the archive of {year}-{month:02d}",
+            title=f"{year}年{month}月",
+            per_page=len(notices),
         )
     return outputs
 
 
 def _lists(
-    renderer: Renderer, notices: list, path_of: Callable[[int], str], made_from: str, title: str
+    renderer: Renderer,
+    fp: Fingerprints,
+    notices: list[Notice],
+    path_of: Callable[[int], str],
+    made_from: str,
+    title: str,
+    per_page: int | None = None,
 ) -> list[Output]:
+    """A list of notices, one output per page of it."""
+    pagers = paginate(notices, per_page or renderer.view.config.per_page, path_of)
     return [
         _html(
             renderer,
             pager.paths[pager.number - 1],
             made_from,
             "notice_list.html",
+            fp.of("list", title, pager.number, pager.paths, fp.cards(pager.items)),
             pager=pager,
             title=title,
         )
-        for pager in paginate(notices, renderer.view.config.per_page, path_of)
+        for pager in pagers
     ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 
 from sitegen import urls
@@ -44,7 +45,19 @@ class SiteView:
 
     @cached_property
     def current(self) -> list[Notice]:
-        return board_order([n for n in self.notices if is_current(n, self.now, self.flags)])
+        current = [n for n in self.notices if is_current(n, self.now, self.flags)]
+        return sorted(current, key=lambda n: (not n.urgent, not n.pinned))  # stays newest first
+
+    @cached_property
+    def important(self) -> list[Notice]:
+        """Current urgent notices, then pinned ones: the top of the home page."""
+        return [n for n in self.current if n.urgent or n.pinned]
+
+    @cached_property
+    def latest(self) -> list[Notice]:
+        """The newest other current notices, a page's worth: the home page's list.
+        The rest are a click away, in the full list."""
+        return [n for n in self.current if not (n.urgent or n.pinned)][: self.config.per_page]
 
     @cached_property
     def expired(self) -> list[Notice]:
@@ -89,7 +102,15 @@ class SiteView:
         return campaign_is_live(campaign, self.now)
 
     def current_for(self, community: Community) -> list[Notice]:
-        return [n for n in self.current if n.for_all or community.slug in n.communities]
+        return self._current_by_community[community.slug]
+
+    @cached_property
+    def _current_by_community(self) -> dict[str, list[Notice]]:
+        found: dict[str, list[Notice]] = {c.slug: [] for c in self.content.communities}
+        for notice in self.current:
+            for slug in notice.communities or found:
+                found[slug].append(notice)
+        return found
 
     def notices_of_campaign(self, campaign: Campaign) -> list[Notice]:
         return [n for n in self.notices if n.campaign == campaign.slug]
@@ -128,6 +149,36 @@ class SiteView:
             for tag in notice.tags:
                 groups[tag].append(notice)
         return dict(sorted(groups.items()))
+
+    def steady_between(self, moments: Iterable[datetime] = ()) -> tuple[datetime, datetime]:
+        """The stretch of time around `now` in which no notice or campaign changes
+        state (nor passes any of `moments`): a build anywhere strictly inside it
+        makes the same site."""
+        if not self.content.notices:
+            return self.now, self.now  # an empty site's feed shows the build's time
+        start, end = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+        changes = [*moments]
+        for notice in self.content.notices:
+            changes += [notice.date, notice.expires]
+        for campaign in self.content.campaigns:
+            changes += [campaign.start, campaign.end]
+        for moment in changes:
+            if moment is None:
+                continue
+            if moment <= self.now:
+                start = max(start, moment)
+            else:
+                end = min(end, moment)
+        return start, end
+
+    @cached_property
+    def category_slugs(self) -> dict[str, str]:
+        """Each category's address (`categories/<slug>/`)."""
+        return urls.term_slugs(self.config.categories)
+
+    @cached_property
+    def tag_slugs(self) -> dict[str, str]:
+        return urls.term_slugs(self.by_tag)
 
     @cached_property
     def by_month(self) -> dict[tuple[int, int], list[Notice]]:

@@ -36,6 +36,31 @@ def _pinyin():
     return lambda text: lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
 
 
+# Pinyin already worked out, kept between builds by the parse cache: pypinyin
+# loads its dictionaries in about half a second, more than a whole rebuild.
+_known_pinyin: dict[str, str] = {}
+
+
+def known_pinyin() -> dict[str, str]:
+    return _known_pinyin
+
+
+def remember_pinyin(known: dict[str, str]) -> None:
+    _known_pinyin.update(known)
+
+
+def pinyin_version() -> str:
+    """Which pypinyin is installed (by its file's modification time: reading the
+    package metadata costs as much as a small rebuild)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("pypinyin")
+    return str(os.stat(spec.origin).st_mtime_ns) if spec and spec.origin else "none"
+
+
 def _to_pinyin(text: str) -> str:
-    pieces = _pinyin()(text)
-    return "-".join(piece for piece in pieces)
+    found = _known_pinyin.get(text)
+    if found is None:
+        found = _known_pinyin[text] = "-".join(_pinyin()(text))
+    return found

@@ -79,8 +79,11 @@ class StagedOutput:
         target.write_bytes(data)
         self.report.written += 1
 
-    def commit(self, planned: set[str]) -> WriteReport:
-        """Move the staged files in, then remove what is not in `planned` (dotfiles aside)."""
+    def commit(self, planned: set[str], made_last_time: set[str] | None = None) -> WriteReport:
+        """Move the staged files in, then remove what is not in `planned` (dotfiles aside).
+
+        `made_last_time`, the files the last build left, spares walking the whole
+        folder to find those no longer planned."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
         if not (self.out_dir / MARKER).exists():
             (self.staging / MARKER).write_bytes(MARKER_TEXT)
@@ -89,7 +92,10 @@ class StagedOutput:
             destination.mkdir(parents=True, exist_ok=True)
             for name in names:
                 os.replace(os.path.join(root, name), destination / name)
-        stale = _files(self.out_dir) - planned
+        if made_last_time is None:
+            stale = _files(self.out_dir) - planned
+        else:
+            stale = {p for p in made_last_time - planned if (self.out_dir / p).is_file()}
         for path in stale:
             (self.out_dir / path).unlink()
         _remove_empty_folders(self.out_dir, {str(Path(path).parent) for path in stale})

@@ -234,7 +234,7 @@ def test_parse_cache_never_hides_an_edit_or_a_lost_link_target(make_site) -> Non
     build(site)
     page = site / "output/notices/b/index.html"
     assert "旧文字" in page_text(page)
-    assert (site / ".sitegen-cache/parsed.pickle").is_file()
+    assert (site / ".sitegen-cache/cache.sqlite").is_file()
 
     source = site / "content/notices/b.md"
     source.write_text(

@@ -11,7 +11,7 @@ import pytest
 from sitegen.errors import Diagnostics
 from sitegen.fields import FieldReader, Invalid, parse_moment
 from sitegen.markup import MarkdownConverter, summarize
-from sitegen.model import Notice
+from sitegen.model import Body, Notice
 from sitegen.schemas import NOTICE
 from sitegen.slugs import slugify
 from sitegen.sourcetext import UndecodableFile, decode_source
@@ -142,7 +142,7 @@ def notice(**changes) -> Notice:
         slug="n",
         title="t",
         source=Path("n.md"),
-        body_html="",
+        body=Body(""),
         summary="",
         links=frozenset(),
         digest="",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import segno
 
@@ -13,11 +13,26 @@ from sitegen.model import Board, Campaign, Community, Notice, PaperSpec
 from sitegen.printing.engine import SIZE_MARK
 from sitegen.printing.jobs import PrintJob
 from sitegen.render import Renderer, palette_css
-from sitegen.siteview import board_order
+from sitegen.siteview import SiteView, board_order
 
 NEW_WITHIN = timedelta(days=7)  # "put up": published since the last weekly round
 TAKE_DOWN_WITHIN = timedelta(days=30)  # "take down": expired lately
 ONLY = ("posters", "boards", "banners", "handouts")
+
+
+def print_moments(view: SiteView) -> list[datetime]:
+    """When what is printed changes besides the notices' own states: a notice
+    stops being new, an expired one leaves the take-down list, and the posting
+    list's date turns at midnight."""
+    moments = []
+    for notice in view.content.notices:
+        moments.append(notice.date + NEW_WITHIN)
+        if notice.expires is not None:
+            moments.append(notice.expires + TAKE_DOWN_WITHIN)
+    today = view.now.astimezone(view.config.timezone).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return [*moments, today, today + timedelta(days=1)]
 
 
 def poster_path(notice: Notice) -> str:

@@ -1,0 +1,149 @@
+"""What the last build into an output folder was made from and what it left there,
+kept in the cache database.
+
+The record serves a rebuild three ways:
+
+- Nothing changed: when every file a build reads (content, themes, sitegen's
+  own code) has the size and modification time it had, the settings are the
+  same, `now` falls in the stretch of time in which no notice or campaign
+  changes state, and every output file is as the build left it, the output is
+  already exact, and the build stops there, without loading the site.
+- Something changed: an output is kept unrendered when its fingerprint is the
+  recorded one and its file is as the build left it (a file edited or deleted
+  by hand is made again).
+- The files the last build made are known, so those that no longer belong are
+  removed without walking the whole output folder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pickle
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sitegen import cache_db
+from sitegen.errors import Diagnostic
+from sitegen.load import list_content_files
+from sitegen.outputs import Output
+
+Stamp = tuple[int, int]  # size, modification time in ns
+Record = tuple[str | None, int, int]  # fingerprint, size, modification time in ns
+_PACKAGE = Path(__file__).parent
+_LIBRARIES = ("jinja2", "markdown", "yaml", "pypinyin", "weasyprint", "pypdf", "segno")
+
+
+@dataclass
+class BuildRecord:
+    outputs: dict[str, Record]
+    inputs: dict[str, Stamp]
+    settings: str
+    moment: datetime  # the build's `now`
+    steady: tuple[datetime, datetime]  # no state changes strictly between these
+    pages: int
+    warnings: list[Diagnostic]
+
+    def still_exact(
+        self, inputs: dict[str, Stamp], now: datetime, settings: str, out_dir: Path
+    ) -> bool:
+        """Whether a build now would make exactly the files the last one left."""
+        start, end = self.steady
+        same_time = now == self.moment or (start < self.moment and start < now < end)
+        return (
+            same_time
+            and settings == self.settings
+            and inputs == self.inputs
+            and all(_as_left(out_dir, path, record) for path, record in self.outputs.items())
+        )
+
+    def unchanged(self, outputs: list[Output], out_dir: Path) -> set[str]:
+        """The outputs whose file was made from exactly what would make it now."""
+        kept = set()
+        for output in outputs:
+            record = self.outputs.get(output.path)
+            if (
+                record is not None
+                and output.fingerprint is not None
+                and record[0] == output.fingerprint
+                and _as_left(out_dir, output.path, record)
+            ):
+                kept.add(output.path)
+        return kept
+
+
+def _as_left(out_dir: Path, path: str, record: Record) -> bool:
+    try:
+        info = os.stat(os.path.join(out_dir, path))
+    except OSError:
+        return False
+    return (info.st_size, info.st_mtime_ns) == record[1:]
+
+
+def input_stamps(site_dir: Path) -> dict[str, Stamp]:
+    """Every file a build may read, with its size and modification time: the
+    content, the site's themes, sitegen itself and the libraries it renders with."""
+    stamps = {
+        f"content/{path}": stamp for path, stamp in list_content_files(site_dir / "content").items()
+    }
+    for label, folder in (("themes", site_dir / "themes"), ("sitegen", _PACKAGE)):
+        for root, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            for name in names:
+                info = os.stat(os.path.join(root, name))
+                stamps[f"{label}:{root}/{name}"] = (info.st_size, info.st_mtime_ns)
+    for library in _LIBRARIES:
+        spec = importlib.util.find_spec(library)
+        if spec is not None and spec.origin:
+            info = os.stat(spec.origin)
+            stamps[f"library:{library}"] = (info.st_size, info.st_mtime_ns)
+    return stamps
+
+
+def outputs_as_left(out_dir: Path, fingerprints: dict[str, str | None]) -> dict[str, Record]:
+    """The record of each output file now in `out_dir`."""
+    found = {}
+    for path, fingerprint in fingerprints.items():
+        try:
+            info = os.stat(os.path.join(out_dir, path))
+        except OSError:
+            continue
+        found[path] = (fingerprint, info.st_size, info.st_mtime_ns)
+    return found
+
+
+class BuildRecords:
+    """The records of the cache database at `db_path`, one per output folder."""
+
+    def __init__(self, db_path: Path, out_dir: Path) -> None:
+        self.db_path = db_path
+        self.key = str(out_dir.resolve())
+
+    def load(self) -> BuildRecord | None:
+        db = cache_db.connect(self.db_path)
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT state FROM builds WHERE out = ?", (self.key,)).fetchone()
+            record = pickle.loads(row[0]) if row else None
+            return record if isinstance(record, BuildRecord) else None
+        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            return None
+        finally:
+            db.close()
+
+    def save(self, record: BuildRecord) -> None:
+        db = cache_db.connect(self.db_path)
+        if db is None:
+            return
+        try:
+            db.execute(
+                "INSERT OR REPLACE INTO builds VALUES (?, ?)",
+                (self.key, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)),
+            )
+        except sqlite3.Error:
+            pass  # a cache: the next build is slower, not wrong
+        finally:
+            db.close()

@@ -1,0 +1,117 @@
+"""What each output is made from, hashed, so that a rebuild renders only outputs
+whose inputs changed.
+
+A fingerprint is made of a site part (what every page shows or is shaped by:
+the settings, the theme and template files, sitegen's own code, the menu, the
+communities' and campaigns' names) and the page's own part (for a list, the
+notices on it and their state at this build's `now`). When an output's
+fingerprint equals the one recorded for the file in the output folder, the
+file is kept as it is, unrendered.
+
+The parts follow what the built-in templates show. A notice stands for all of
+its own text by its digest, so a list changes when any notice on it changes in
+any way, or passes from current to expired.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sitegen.model import Community, Document, Notice
+from sitegen.render import Renderer
+
+_CODE = Path(__file__).parent
+_SOURCE_SUFFIXES = (
+    ".html",
+    ".css",
+    ".yaml",
+    ".py",
+    ".svg",
+    ".png",
+    ".jpg",
+    ".otf",
+    ".ttf",
+    ".woff2",
+)
+
+
+def file_stamp(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+class Fingerprints:
+    def __init__(self, renderer: Renderer) -> None:
+        self.renderer = renderer
+        self.view = renderer.view
+        self._cards: dict[str, str] = {}
+
+    @cached_property
+    def site(self) -> bytes:
+        view = self.view
+        content = view.content
+        themes = {t.name: t for t in (content.theme, *content.campaign_themes.values())}
+        folders = sorted({folder for theme in themes.values() for folder in theme.chain})
+        files = sorted(
+            (str(p), file_stamp(p))
+            for folder in [*folders, _CODE]
+            for p in folder.rglob("*")
+            if p.suffix in _SOURCE_SUFFIXES and p.is_file()
+        )
+        parts = (
+            repr(view.config),
+            files,
+            [(t.name, t.palette, t.fonts, t.logo) for _, t in sorted(themes.items())],
+            [(p.slug, p.title, p.menu) for p in view.menu_pages],
+            [(c.slug, c.name) for c in view.communities],
+            [(c.slug, c.digest, view.is_live(c)) for c in view.campaigns],
+            self.renderer.with_print,
+        )
+        return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
+
+    def of(self, *parts: Any) -> str:
+        """The fingerprint of an output made from the site part and `parts`."""
+        return hashlib.blake2b(self.site + repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+    def card(self, notice: Notice) -> str:
+        """A notice as a list shows it: its text, its state now, its terms' addresses."""
+        card = self._cards.get(notice.slug)
+        if card is None:
+            view = self.view
+            terms = [view.tag_slugs[tag] for tag in notice.tags]
+            if notice.category:
+                terms.append(view.category_slugs[notice.category])
+            card = f"{notice.digest}{self.view.state(notice).value}{','.join(terms)};"
+            self._cards[notice.slug] = card
+        return card
+
+    def cards(self, notices: list[Notice]) -> str:
+        return "".join(map(self.card, notices))
+
+    def links(self, item: Document) -> list[tuple[str, str | None]]:
+        """Where each link of a body points in this build (or nowhere: unpublished)."""
+        if not item.links:
+            return []
+        targets = self.view.targets
+        return sorted((ref, targets.get(ref)) for ref in item.links)
+
+    def notice_page(self, notice: Notice) -> str:
+        return self.of(
+            "notice",
+            self.card(notice),
+            self.links(notice),
+            self.renderer.has_poster(notice),
+            self.renderer.theme_for(notice).name,
+        )
+
+    def community_page(self, community: Community, notices: list[Notice]) -> str:
+        return self.of("community", repr(community), self.cards(notices))
+
+    def feed(self, path: str, title: str, notices: list[Notice]) -> str:
+        entries = [(self.card(n), self.links(n)) for n in notices]
+        # An empty site's feed is stamped with the build's time.
+        empty = self.view.now.isoformat() if not self.view.notices else None
+        return self.of("feed", path, title, entries, empty)
