@@ -14,9 +14,9 @@ from sitegen import feeds
 from sitegen.build_record import BuildRecord, BuildRecords, input_stamps, outputs_as_left
 from sitegen.errors import ContentError, Diagnostic, Diagnostics, SourceRef, UserError
 from sitegen.fingerprints import Fingerprints, file_stamp
-from sitegen.load import SiteContent, load_site
+from sitegen.load import SiteContent, list_content_files, load_site
 from sitegen.outputs import Output, check_plan
-from sitegen.parse_cache import ParseCache
+from sitegen.parse_cache import ParseCache, Stamp
 from sitegen.printing.jobs import PrintCache
 from sitegen.printing.plan import print_moments
 from sitegen.printing.run import PrintReport, make_print
@@ -61,13 +61,15 @@ def check(
     flags: Flags = NO_FLAGS,
     use_cache: bool = True,
     keep_cache: bool = True,
+    content_files: dict[str, Stamp] | None = None,
 ) -> tuple[SiteView, list[Diagnostic]]:
-    """Load, check and plan everything a build would, writing nothing.
+    """Load, check and plan everything a build would, writing nothing
+    (`content_files`: the content folder, if already listed).
 
     Raises ContentError with every problem found."""
     diagnostics = Diagnostics()
     cache = ParseCache(cache_path(site_dir), read=use_cache)
-    content = load_site(site_dir, diagnostics, cache)
+    content = load_site(site_dir, diagnostics, cache, content_files)
     view = None
     if content is not None and not diagnostics.errors:
         view = SiteView(content, now, flags)
@@ -92,19 +94,21 @@ def build(
     started = time.perf_counter()
     records = BuildRecords(cache_path(site_dir), out_dir)
     previous = records.load() if use_cache else None
-    inputs = input_stamps(site_dir)
+    content_files = list_content_files(site_dir / "content")
+    inputs = input_stamps(site_dir, content_files)
     settings = repr((flags, with_print))
     if previous is not None and previous.still_exact(inputs, now, settings, out_dir):
         return _nothing_changed(previous, time.perf_counter() - started)
 
-    view, warnings = check(site_dir, now, flags, use_cache)
+    view, warnings = check(site_dir, now, flags, use_cache, content_files=content_files)
     renderer = Renderer(view, with_print=with_print)
     outputs = plan(renderer)
     check_plan(outputs)
     check_output_folder(out_dir, site_dir)
     staged = StagedOutput(out_dir)
+    kept = previous.unchanged(outputs, out_dir) if previous else set()
     try:
-        write_all(outputs, staged, previous.unchanged(outputs, out_dir) if previous else set())
+        write_all(outputs, staged, kept)
         report = BuildReport(
             pages=sum(o.path.endswith(".html") for o in outputs), files=len(outputs)
         )
@@ -123,7 +127,7 @@ def build(
         raise
     records.save(
         BuildRecord(
-            outputs=outputs_as_left(out_dir, made),
+            outputs=outputs_as_left(out_dir, made, kept, previous),
             inputs=inputs,
             settings=settings,
             moment=now,

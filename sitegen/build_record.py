@@ -27,7 +27,6 @@ from pathlib import Path
 
 from sitegen import cache_db
 from sitegen.errors import Diagnostic
-from sitegen.load import list_content_files
 from sitegen.outputs import Output
 
 Stamp = tuple[int, int]  # size, modification time in ns
@@ -82,12 +81,11 @@ def _as_left(out_dir: Path, path: str, record: Record) -> bool:
     return (info.st_size, info.st_mtime_ns) == record[1:]
 
 
-def input_stamps(site_dir: Path) -> dict[str, Stamp]:
+def input_stamps(site_dir: Path, content_files: dict[str, Stamp]) -> dict[str, Stamp]:
     """Every file a build may read, with its size and modification time: the
-    content, the site's themes, sitegen itself and the libraries it renders with."""
-    stamps = {
-        f"content/{path}": stamp for path, stamp in list_content_files(site_dir / "content").items()
-    }
+    content (as listed in `content_files`), the site's themes, sitegen itself and
+    the libraries it renders with."""
+    stamps = {f"content/{path}": stamp for path, stamp in content_files.items()}
     for label, folder in (("themes", site_dir / "themes"), ("sitegen", _PACKAGE)):
         for root, dirs, names in os.walk(folder):
             dirs[:] = [d for d in dirs if d != "__pycache__"]
@@ -102,10 +100,19 @@ def input_stamps(site_dir: Path) -> dict[str, Stamp]:
     return stamps
 
 
-def outputs_as_left(out_dir: Path, fingerprints: dict[str, str | None]) -> dict[str, Record]:
-    """The record of each output file now in `out_dir`."""
+def outputs_as_left(
+    out_dir: Path,
+    fingerprints: dict[str, str | None],
+    kept: set[str],
+    previous: BuildRecord | None,
+) -> dict[str, Record]:
+    """The record of each output file now in `out_dir` (those `kept` untouched
+    since the `previous` build are as recorded then)."""
     found = {}
     for path, fingerprint in fingerprints.items():
+        if path in kept and previous is not None:
+            found[path] = previous.outputs[path]
+            continue
         try:
             info = os.stat(os.path.join(out_dir, path))
         except OSError:
@@ -122,7 +129,7 @@ class BuildRecords:
         self.key = str(out_dir.resolve())
 
     def load(self) -> BuildRecord | None:
-        db = cache_db.connect(self.db_path)
+        db = cache_db.connect(self.db_path, create=False)
         if db is None:
             return None
         try:

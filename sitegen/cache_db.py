@@ -23,8 +23,11 @@ CREATE TABLE IF NOT EXISTS memo (name TEXT PRIMARY KEY, value BLOB);
 """
 
 
-def connect(path: Path) -> sqlite3.Connection | None:
-    """The cache database at `path`, made if missing; None if it cannot be used."""
+def connect(path: Path, create: bool = True) -> sqlite3.Connection | None:
+    """The cache database at `path`, made if missing (and `create`); None if it
+    cannot be used."""
+    if not create and not path.is_file():
+        return None
     for attempt in range(2):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

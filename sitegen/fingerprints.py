@@ -47,7 +47,6 @@ class Fingerprints:
     def __init__(self, renderer: Renderer) -> None:
         self.renderer = renderer
         self.view = renderer.view
-        self._cards: dict[str, str] = {}
 
     @cached_property
     def site(self) -> bytes:
@@ -76,20 +75,26 @@ class Fingerprints:
         """The fingerprint of an output made from the site part and `parts`."""
         return hashlib.blake2b(self.site + repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
-    def card(self, notice: Notice) -> str:
-        """A notice as a list shows it: its text, its state now, its terms' addresses."""
-        card = self._cards.get(notice.slug)
-        if card is None:
-            view = self.view
-            terms = [view.tag_slugs[tag] for tag in notice.tags]
+    @cached_property
+    def _cards(self) -> dict[int, str]:
+        """Each published notice as a list shows it: its text (by digest), its state
+        now, and its terms' addresses. Keyed by identity: lists hold these objects."""
+        view = self.view
+        tags, categories = view.tag_slugs, view.category_slugs
+        cards = {}
+        for notice in view.notices:
+            terms = [tags[tag] for tag in notice.tags]
             if notice.category:
-                terms.append(view.category_slugs[notice.category])
-            card = f"{notice.digest}{self.view.state(notice).value}{','.join(terms)};"
-            self._cards[notice.slug] = card
-        return card
+                terms.append(categories[notice.category])
+            cards[id(notice)] = f"{notice.digest}{view.state(notice).value}{','.join(terms)};"
+        return cards
+
+    def card(self, notice: Notice) -> str:
+        return self._cards[id(notice)]
 
     def cards(self, notices: list[Notice]) -> str:
-        return "".join(map(self.card, notices))
+        cards = self._cards
+        return "".join([cards[id(n)] for n in notices])
 
     def links(self, item: Document) -> list[tuple[str, str | None]]:
         """Where each link of a body points in this build (or nowhere: unpublished)."""

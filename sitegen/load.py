@@ -73,6 +73,8 @@ def list_content_files(content_dir: Path) -> dict[str, Stamp]:
     """Every content file but the ignored ones, sorted by path, with its size and
     modification time (the parse cache's test of an unchanged file)."""
     found: dict[str, Stamp] = {}
+    if not content_dir.is_dir():
+        return found  # not a site: load_site says so
     folders = [(str(content_dir), "")]
     while folders:
         folder, prefix = folders.pop()
@@ -101,10 +103,14 @@ def site_timezone(site_dir: Path) -> ZoneInfo:
 
 
 def load_site(
-    site_dir: Path, diagnostics: Diagnostics, cache: ParseCache | None = None
+    site_dir: Path,
+    diagnostics: Diagnostics,
+    cache: ParseCache | None = None,
+    content_files: dict[str, Stamp] | None = None,
 ) -> SiteContent | None:
     """Load and check a whole site; None when any error was reported. Markdown files
-    unchanged since the last run come from `cache` (their diagnostics too)."""
+    unchanged since the last run come from `cache` (their diagnostics too);
+    `content_files` is the listing of content/, if already made."""
     content_dir = site_dir / "content"
     config_path = content_dir / "site.yaml"
     if not config_path.is_file():
@@ -112,7 +118,7 @@ def load_site(
             f"{site_dir}: no content/site.yaml here, so this is not a sitegen site\n"
             "    hint: run the command inside your site's folder, or make one with `sitegen init FOLDER`"
         )
-    stamps = list_content_files(content_dir)
+    stamps = content_files if content_files is not None else list_content_files(content_dir)
     files = list(stamps)
     reader = _FileReader(site_dir, diagnostics, stamps)
     config_text = reader.read("site.yaml")

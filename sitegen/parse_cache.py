@@ -12,9 +12,9 @@ read only when a page that shows it is rendered.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
-import io
 import os
 import pickle
 import sqlite3
@@ -45,20 +45,18 @@ def context_key(ctx: ParseContext, kind: str) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-class _ItemPickler(pickle.Pickler):
-    """Pickles a parsed item with its body left out (it has a column of its own)."""
-
-    def persistent_id(self, obj: Any) -> str | None:
-        return "body" if isinstance(obj, Body) else None
+_NO_BODY = Body("")
 
 
-class _ItemUnpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, body: Body) -> None:
-        super().__init__(io.BytesIO(data))
-        self.body = body
+def _without_body(item: Any) -> Any:
+    """The item as stored: its body has a column of its own."""
+    return dataclasses.replace(item, body=_NO_BODY)
 
-    def persistent_load(self, pid: Any) -> Body:
-        return self.body
+
+def _with_body(item: Any, body: Body) -> Any:
+    # The item was unpickled a moment ago and nothing else holds it yet.
+    object.__setattr__(item, "body", body)
+    return item
 
 
 class ParseCache:
@@ -77,7 +75,7 @@ class ParseCache:
         self._connection_pid = 0
         self._pinyin_memo = f"pinyin {slugs.pinyin_version()}"
         self._pinyin_before: dict[str, str] = {}
-        if read and (db := self._db()) is not None:
+        if read and path is not None and path.is_file() and (db := self._db()) is not None:
             try:
                 self.rows = {
                     row[0]: row[1:]
@@ -109,8 +107,8 @@ class ParseCache:
         row = self.rows.get(content_path)
         if row is None or (row[0], row[1]) != stamp or row[2] != key:
             return None
-        body = Body(fetch=functools.partial(self._body, content_path, stamp))
-        item, warnings = _ItemUnpickler(row[3], body).load()
+        item, warnings = pickle.loads(row[3])
+        _with_body(item, Body(fetch=functools.partial(self._body, content_path, stamp)))
         if not item.links <= content_files:
             return None
         return item, warnings
@@ -153,9 +151,8 @@ class ParseCache:
                 gone.append(content_path)
                 continue
             (size, mtime), key, (item, warnings) = entry
-            data = io.BytesIO()
-            _ItemPickler(data, protocol=pickle.HIGHEST_PROTOCOL).dump((item, warnings))
-            rows.append((content_path, size, mtime, key, data.getvalue(), item.body_html))
+            data = pickle.dumps((_without_body(item), warnings), protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append((content_path, size, mtime, key, data, item.body_html))
         try:
             db.execute("BEGIN")
             if not self.read:

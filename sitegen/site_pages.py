@@ -173,7 +173,15 @@ def _lists(
             pager.paths[pager.number - 1],
             made_from,
             "notice_list.html",
-            fp.of("list", title, pager.number, pager.paths, fp.cards(pager.items)),
+            fp.of(
+                "list",
+                title,
+                pager.number,
+                pager.count,
+                pager.previous,
+                pager.next,
+                fp.cards(pager.items),
+            ),
             pager=pager,
             title=title,
         )

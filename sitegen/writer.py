@@ -13,6 +13,7 @@ never touched.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -91,7 +92,7 @@ class StagedOutput:
             destination = self.out_dir / os.path.relpath(root, self.staging)
             destination.mkdir(parents=True, exist_ok=True)
             for name in names:
-                os.replace(os.path.join(root, name), destination / name)
+                _move(os.path.join(root, name), destination / name)
         if made_last_time is None:
             stale = _files(self.out_dir) - planned
         else:
@@ -105,6 +106,15 @@ class StagedOutput:
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _move(source: str, target: Path) -> None:
+    """Move a staged file over the one it replaces. The old file is removed first:
+    renaming over an existing file makes ext4 flush the new one to disk at once,
+    which on a busy disk costs a tenth of a second or more a file."""
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+    os.rename(source, target)
 
 
 def _remove_empty_folders(root: Path, folders: set[str]) -> None:
