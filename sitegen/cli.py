@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -143,7 +144,11 @@ def _run_build(args: argparse.Namespace) -> int:
     )
     _print_diagnostics(report.warnings)
     print(report.summary() + f" -> {out}")
-    return 0
+    # Everything is written and closed. Skip the interpreter's teardown of the
+    # loaded site: at ten thousand notices it is a tenth of a rebuild after an edit.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _run_print(args: argparse.Namespace) -> int:

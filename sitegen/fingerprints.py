@@ -8,9 +8,10 @@ notices on it and their state at this build's `now`). When an output's
 fingerprint equals the one recorded for the file in the output folder, the
 file is kept as it is, unrendered.
 
-The parts follow what the built-in templates show. A notice stands for all of
-its own text by its digest, so a list changes when any notice on it changes in
-any way, or passes from current to expired.
+The parts follow what the built-in templates show; pages of a theme with its
+own templates get no fingerprint and are always rendered. A notice stands for
+all of its own text by its digest, so a list changes when any notice on it
+changes in any way, or passes from current to expired.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sitegen.model import Community, Document, Notice
+from sitegen.model import Document, Notice
 from sitegen.render import Renderer
+from sitegen.themes import BUILTIN_DIR
 
 _CODE = Path(__file__).parent
 _SOURCE_SUFFIXES = (
@@ -71,6 +73,23 @@ class Fingerprints:
         )
         return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).digest()
 
+    @cached_property
+    def _builtin_templates_only(self) -> bool:
+        content = self.view.content
+        return not any(
+            any((folder / "templates").rglob("*.html"))
+            for theme in (content.theme, *content.campaign_themes.values())
+            for folder in theme.chain
+            if folder != BUILTIN_DIR
+        )
+
+    def page(self, *parts: Any) -> str | None:
+        """The fingerprint of a page rendered from the templates. The parts name what
+        the built-in templates show; a theme's own templates may show anything of
+        the site, so their pages get none and are rendered every time (and
+        written only when their bytes change)."""
+        return self.of(*parts) if self._builtin_templates_only else None
+
     def of(self, *parts: Any) -> str:
         """The fingerprint of an output made from the site part and `parts`."""
         return hashlib.blake2b(self.site + repr(parts).encode("utf-8"), digest_size=16).hexdigest()
@@ -103,20 +122,11 @@ class Fingerprints:
         targets = self.view.targets
         return sorted((ref, targets.get(ref)) for ref in item.links)
 
-    def notice_page(self, notice: Notice) -> str:
-        return self.of(
+    def notice_page(self, notice: Notice) -> str | None:
+        return self.page(
             "notice",
             self.card(notice),
             self.links(notice),
             self.renderer.has_poster(notice),
             self.renderer.theme_for(notice).name,
         )
-
-    def community_page(self, community: Community, notices: list[Notice]) -> str:
-        return self.of("community", repr(community), self.cards(notices))
-
-    def feed(self, path: str, title: str, notices: list[Notice]) -> str:
-        entries = [(self.card(n), self.links(n)) for n in notices]
-        # An empty site's feed is stamped with the build's time.
-        empty = self.view.now.isoformat() if not self.view.notices else None
-        return self.of("feed", path, title, entries, empty)

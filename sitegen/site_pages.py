@@ -8,7 +8,7 @@ from sitegen import urls
 from sitegen.fingerprints import Fingerprints
 from sitegen.model import Notice, Theme
 from sitegen.outputs import Output
-from sitegen.render import Renderer, paginate
+from sitegen.render import Pager, Renderer, paginate
 
 
 def _html(
@@ -16,7 +16,7 @@ def _html(
     path: str,
     made_from: str,
     template: str,
-    fingerprint: str,
+    fingerprint: str | None,
     theme: Theme | None = None,
     **context,
 ) -> Output:
@@ -36,16 +36,16 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
             urls.INDEX,
             "the home page",
             "index.html",
-            fp.of("home", fp.cards(view.important), fp.cards(view.latest)),
+            fp.page("home", fp.cards(view.important), fp.cards(view.latest)),
         ),
-        _html(renderer, "404.html", "the 404 page", "404.html", fp.of("404")),
-        _html(renderer, "archive/index.html", "the archive", "archive.html", fp.of(month_counts)),
+        _html(renderer, "404.html", "the 404 page", "404.html", fp.page("404")),
+        _html(renderer, "archive/index.html", "the archive", "archive.html", fp.page(month_counts)),
         _html(
             renderer,
             "communities/index.html",
             "the communities overview",
             "communities.html",
-            fp.of(
+            fp.page(
                 "communities",
                 [(repr(c), len(view.current_for(c))) for c in view.communities],
             ),
@@ -55,7 +55,7 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
             "campaigns/index.html",
             "the campaigns list",
             "campaigns.html",
-            fp.of("campaigns"),
+            fp.page("campaigns"),
         ),
     ]
     for kind, groups, slugs in (
@@ -68,7 +68,7 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
                 f"{'categories' if kind == 'category' else 'tags'}/index.html",
                 f"the {kind} list",
                 "terms.html",
-                fp.of(kind, [(name, slugs[name], len(items)) for name, items in groups.items()]),
+                fp.page(kind, [(name, slugs[name], len(items)) for name, items in groups.items()]),
                 kind=kind,
             )
         )
@@ -88,18 +88,28 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
             )
         )
     for community in view.communities:
-        notices = view.current_for(community)
+        first, *more = paginate(
+            view.current_for(community),
+            view.config.per_page,
+            lambda n, slug=community.slug: urls.community_list_path(slug, n),
+        )
         outputs.append(
             _html(
                 renderer,
                 urls.community_path(community.slug),
                 community.source.as_posix(),
                 "community.html",
-                fp.of("community", repr(community), fp.cards(notices)),
+                fp.page("community", repr(community), *_pager_parts(fp, first)),
                 community=community,
-                notices=notices,
+                pager=first,
             )
         )
+        outputs += [
+            _list_page(
+                renderer, fp, pager, community.source.as_posix(), f"{community.name}现行通知"
+            )
+            for pager in more
+        ]
     for campaign in view.campaigns:
         notices = view.notices_of_campaign(campaign)
         outputs.append(
@@ -108,7 +118,7 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
                 urls.campaign_path(campaign.slug),
                 campaign.source.as_posix(),
                 "campaign.html",
-                fp.of("campaign", campaign.slug, fp.links(campaign), fp.cards(notices)),
+                fp.page("campaign", campaign.slug, fp.links(campaign), fp.cards(notices)),
                 campaign=campaign,
                 notices=notices,
                 theme=renderer.theme_for(campaign),
@@ -121,7 +131,7 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
                 urls.page_path(page.slug),
                 page.source.as_posix(),
                 "page.html",
-                fp.of("page", page.digest, fp.links(page)),
+                fp.page("page", page.digest, fp.links(page)),
                 page=page,
             )
         )
@@ -167,23 +177,23 @@ def _lists(
 ) -> list[Output]:
     """A list of notices, one output per page of it."""
     pagers = paginate(notices, per_page or renderer.view.config.per_page, path_of)
-    return [
-        _html(
-            renderer,
-            pager.paths[pager.number - 1],
-            made_from,
-            "notice_list.html",
-            fp.of(
-                "list",
-                title,
-                pager.number,
-                pager.count,
-                pager.previous,
-                pager.next,
-                fp.cards(pager.items),
-            ),
-            pager=pager,
-            title=title,
-        )
-        for pager in pagers
-    ]
+    return [_list_page(renderer, fp, pager, made_from, title) for pager in pagers]
+
+
+def _list_page(
+    renderer: Renderer, fp: Fingerprints, pager: Pager, made_from: str, title: str
+) -> Output:
+    return _html(
+        renderer,
+        pager.paths[pager.number - 1],
+        made_from,
+        "notice_list.html",
+        fp.page("list", title, *_pager_parts(fp, pager)),
+        pager=pager,
+        title=title,
+    )
+
+
+def _pager_parts(fp: Fingerprints, pager: Pager) -> tuple:
+    """What a page of a list shows of the list: its notices and its neighbours."""
+    return pager.number, pager.count, pager.previous, pager.next, fp.cards(pager.items)

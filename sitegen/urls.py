@@ -32,6 +32,13 @@ def page_path(slug: str) -> str:
     return f"{slug}/{INDEX}"
 
 
+def community_list_path(slug: str, number: int) -> str:
+    """Page `number` of a community's current notices; the first is its own page."""
+    if number == 1:
+        return community_path(slug)
+    return f"communities/{slug}/page/{number}/{INDEX}"
+
+
 def notice_list_path(number: int) -> str:
     return f"notices/{INDEX}" if number == 1 else f"notices/page/{number}/{INDEX}"
 
