@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import multiprocessing as mp
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -83,6 +86,24 @@ def check(
     return view, diagnostics.sorted()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a build.
+
+    A build makes a few hundred thousand objects that live until it ends (the
+    site as loaded, the outputs planned), and the collector would walk them all
+    again every few thousand allocations: a third of a rebuild's time at 10,000
+    notices. Nothing is lost: freeing by reference counting goes on, and cycles
+    are collected once the collector is back."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def build(
     site_dir: Path,
     out_dir: Path,
@@ -90,6 +111,18 @@ def build(
     flags: Flags = NO_FLAGS,
     with_print: bool = True,
     use_cache: bool = True,
+) -> BuildReport:
+    with _collector_paused():
+        return _build(site_dir, out_dir, now, flags, with_print, use_cache)
+
+
+def _build(
+    site_dir: Path,
+    out_dir: Path,
+    now: datetime,
+    flags: Flags,
+    with_print: bool,
+    use_cache: bool,
 ) -> BuildReport:
     started = time.perf_counter()
     records = BuildRecords(cache_path(site_dir), out_dir)
