@@ -85,12 +85,17 @@ class StagedOutput:
 
         `made_last_time`, the files the last build left, spares walking the whole
         folder to find those no longer planned."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
         if not (self.out_dir / MARKER).exists():
             (self.staging / MARKER).write_bytes(MARKER_TEXT)
-        for root, _dirs, names in os.walk(self.staging):
+        if not self.out_dir.exists():
+            os.rename(self.staging, self.out_dir)  # a first build: nothing to keep or remove
+            return self.report
+        for root, dirs, names in os.walk(self.staging):
             destination = self.out_dir / os.path.relpath(root, self.staging)
-            destination.mkdir(parents=True, exist_ok=True)
+            for name in list(dirs):
+                if not (destination / name).exists():  # a new folder: moved in whole
+                    os.rename(os.path.join(root, name), destination / name)
+                    dirs.remove(name)
             for name in names:
                 _move(os.path.join(root, name), destination / name)
         if made_last_time is None:
