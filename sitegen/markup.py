@@ -116,11 +116,17 @@ class _HeadingIds(Treeprocessor):
         used = {element.get("id") for element in root.iter() if "id" in element.attrib}
         for element in root.iter():
             if element.tag in _HEADINGS and "id" not in element.attrib:
-                name = html.unescape(strip_tags(render_inner_html(element, self.md)))
-                element.set("id", unique(slugify(name, "-", unicode=True), used))
+                element.set("id", unique(slugify(self._name(element), "-", unicode=True), used))
+
+    def _name(self, heading: etree.Element) -> str:
+        text = heading.text or ""
+        if len(heading) == 0 and not _MARKUP.search(text):
+            return text.strip()  # plain text, as nearly every heading is: nothing to render
+        return html.unescape(strip_tags(render_inner_html(heading, self.md)))
 
 
 _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+_MARKUP = re.compile("[&<>\x02\x03]")  # entities, tags, Markdown's placeholders
 
 
 class _SafeLinks(Extension):

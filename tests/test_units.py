@@ -180,3 +180,25 @@ def test_a_chinese_comma_in_a_list_is_a_warning() -> None:
         "n.md:3: warning: `防火，安全` is read as one item: list items are separated by an English comma\n"
         "    hint: write [防火, 安全], not [防火，安全]"
     ]
+
+
+def test_heading_ids_are_those_the_toc_extension_gives() -> None:
+    """Our heading ids skip the toc extension's table of contents, not its naming."""
+    import re
+    from functools import partial
+
+    import markdown
+    from markdown.extensions.toc import slugify as toc_slugify
+
+    text = (
+        "## 一、基本情况\n\n## 一、基本情况\n\n## 水电 & 燃气\n\n## **重要**提示\n\n"
+        "### 时间：9:00<10:00\n\n## `代码`与[链接](https://x.cn)\n\n## 一、基本情况_1\n\n#### Q&amp;A\n"
+    )
+    toc = markdown.Markdown(
+        extensions=["toc"],
+        extension_configs={"toc": {"slugify": partial(toc_slugify, unicode=True)}},
+    )
+    expected = re.findall(r'<h\d id="([^"]*)"', toc.convert(text))
+    ours = re.findall(r'<h\d id="([^"]*)"', MarkdownConverter(set()).convert(text, "x.md").html)
+    assert ours == expected
+    assert len(set(ours)) == len(ours) == 8
