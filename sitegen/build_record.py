@@ -17,7 +17,6 @@ The record serves a rebuild three ways:
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import pickle
 import sqlite3
@@ -26,13 +25,12 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import cache_db
+from sitegen.code_version import code_stamps
 from sitegen.errors import Diagnostic
 from sitegen.outputs import Output
 
 Stamp = tuple[int, int]  # size, modification time in ns
 Record = tuple[str | None, int, int]  # fingerprint, size, modification time in ns
-_PACKAGE = Path(__file__).parent
-_LIBRARIES = ("jinja2", "markdown", "yaml", "pypinyin", "weasyprint", "pypdf", "segno")
 
 
 @dataclass
@@ -86,17 +84,12 @@ def input_stamps(site_dir: Path, content_files: dict[str, Stamp]) -> dict[str, S
     content (as listed in `content_files`), the site's themes, sitegen itself and
     the libraries it renders with."""
     stamps = {f"content/{path}": stamp for path, stamp in content_files.items()}
-    for label, folder in (("themes", site_dir / "themes"), ("sitegen", _PACKAGE)):
-        for root, dirs, names in os.walk(folder):
-            dirs[:] = [d for d in dirs if d != "__pycache__"]
-            for name in names:
-                info = os.stat(os.path.join(root, name))
-                stamps[f"{label}:{root}/{name}"] = (info.st_size, info.st_mtime_ns)
-    for library in _LIBRARIES:
-        spec = importlib.util.find_spec(library)
-        if spec is not None and spec.origin:
-            info = os.stat(spec.origin)
-            stamps[f"library:{library}"] = (info.st_size, info.st_mtime_ns)
+    for root, _dirs, names in os.walk(site_dir / "themes"):
+        for name in names:
+            info = os.stat(os.path.join(root, name))
+            stamps[f"themes:{root}/{name}"] = (info.st_size, info.st_mtime_ns)
+    for path, size, mtime in code_stamps():
+        stamps[f"code:{path}"] = (size, mtime)
     return stamps
 
 

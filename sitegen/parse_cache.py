@@ -22,25 +22,24 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import cache_db, slugs
+from sitegen.code_version import code_stamps
 from sitegen.errors import UserError
 from sitegen.model import Body
 from sitegen.parse import ParseContext
 
 Parsed = tuple[Any, list]
 Stamp = tuple[int, int]  # size, modification time in ns
-_CODE = Path(__file__).parent
 
 
 def context_key(ctx: ParseContext, kind: str) -> str:
     """What, besides the file itself, a parse result depends on."""
-    code = sorted((p.name, p.stat().st_mtime_ns) for p in _CODE.glob("*.py"))
     parts = (
         repr(ctx.config),
         sorted(ctx.community_slugs),
         sorted(ctx.campaign_slugs),
         sorted(ctx.theme_names),
         kind,
-        code,
+        code_stamps(),
     )
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
