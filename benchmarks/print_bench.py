@@ -50,7 +50,9 @@ def one_run(scratch: Path) -> dict[str, float]:
     cold_s, cold_line = sitegen(site, "build", "--no-cache")
     rebuild_s, rebuild_line = sitegen(site, "build")
     notice = site / EDITED
-    notice.write_text(notice.read_text(encoding="utf-8") + "\n（本通知已更新。）\n", encoding="utf-8")
+    notice.write_text(
+        notice.read_text(encoding="utf-8") + "\n（本通知已更新。）\n", encoding="utf-8"
+    )
     edit_s, edit_line = sitegen(site, "build")
     print(f"  cold build: {cold_line}\n  no change:  {rebuild_line}\n  one edit:   {edit_line}")
     return {
