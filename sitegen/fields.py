@@ -158,6 +158,8 @@ def number(node: Node, reader: FieldReader) -> float:
 
 _TRUE = {"true", "yes", "on"}
 _FALSE = {"false", "no", "off"}
+_CHINESE_TRUE = {"是", "对", "要", "需要", "真", "有"}
+_CHINESE_FALSE = {"否", "不", "不要", "不需要", "假", "无", "没有"}
 
 
 def boolean(node: Node, reader: FieldReader) -> bool:
@@ -166,7 +168,13 @@ def boolean(node: Node, reader: FieldReader) -> bool:
         return True
     if raw in _FALSE:
         return False
-    raise Invalid(f"expected true or false, found `{raw}`")
+    if raw in _CHINESE_TRUE:
+        hint = "write `true` (in English letters)"
+    elif raw in _CHINESE_FALSE:
+        hint = "write `false` (in English letters), or leave the line out"
+    else:
+        hint = "write `true` to turn it on; leave the line out (or write `false`) to turn it off"
+    raise Invalid(f"expected true or false, found `{raw}`", hint)
 
 
 def one_of(*choices: str) -> Converter:

@@ -243,9 +243,27 @@ CASES = [
     ),
     pytest.param(
         {NOTICE: notice("title: 测试通知\ndate: 2026-11-19 09:00\npinned: maybe\n")},
-        [diag(f"{NOTICE}:4", "`pinned`: expected true or false, found `maybe`")],
+        [
+            diag(
+                f"{NOTICE}:4",
+                "`pinned`: expected true or false, found `maybe`",
+                "write `true` to turn it on; leave the line out (or write `false`) to turn it off",
+            )
+        ],
         None,
         id="pinned-maybe",
+    ),
+    pytest.param(
+        {NOTICE: notice("title: 测试通知\ndate: 2026-11-19 09:00\nurgent: 是\n")},
+        [
+            diag(
+                f"{NOTICE}:4",
+                "`urgent`: expected true or false, found `是`",
+                "write `true` (in English letters)",
+            )
+        ],
+        None,
+        id="urgent-in-chinese",
     ),
     pytest.param(
         {NOTICE: notice("title: 测试通知\ndate: 2026/11/20\n")},
