@@ -48,13 +48,16 @@ class BuildReport:
     write: WriteReport = field(default_factory=WriteReport)
     warnings: list[Diagnostic] = field(default_factory=list)
     print: PrintReport | None = None
+    already_exact: bool = False  # nothing changed since the last build: nothing was loaded
 
     def summary(self) -> str:
         w = self.write
         printed = f", {self.print.summary()}" if self.print else ""
+        exact = " (nothing changed since the last build)" if self.already_exact else ""
         return (
             f"built {self.pages} pages{printed}, {self.files} files in all "
-            f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed) in {self.seconds:.2f} s"
+            f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed) "
+            f"in {self.seconds:.2f} s{exact}"
         )
 
 
@@ -184,6 +187,7 @@ def _nothing_changed(previous: BuildRecord, seconds: float) -> BuildReport:
         write=WriteReport(unchanged=len(previous.outputs)),
         warnings=previous.warnings,
         print=PrintReport(files=dict.fromkeys(pdfs, b"")) if pdfs else None,
+        already_exact=True,
     )
 
 
