@@ -146,7 +146,7 @@ def load_site(
     for page in pages:
         if page.slug in RESERVED_PAGE_SLUGS:
             diagnostics.error(
-                SourceRef(page.source, 1),
+                SourceRef(page.source, page.slug_line),
                 f"the page address `{page.slug}/` is used by the site itself",
                 f"add `slug: {page.slug}-page` or another name",
             )
@@ -229,14 +229,19 @@ class _FileReader:
 def _check_unique_slugs(
     items: list[Document] | list[Community], diagnostics: Diagnostics, kind: str
 ) -> None:
-    first_by_slug: dict[str, Path] = {}
+    first_by_slug: dict[str, Document | Community] = {}
     for item in items:
-        first = first_by_slug.setdefault(item.slug, item.source)
-        if first != item.source:
-            diagnostics.error(
-                SourceRef(item.source, 1),
-                f"two {kind} files give the address `{item.slug}`: {first.as_posix()} and {item.source.as_posix()}",
-                "add a different `slug:` to one of them"
-                if kind != "community"
-                else "rename one of the files",
-            )
+        first = first_by_slug.setdefault(item.slug, item)
+        if first is item:
+            continue
+        # Point at a `slug:` line if either file has one: that is where to look first.
+        line = getattr(item, "slug_line", None)
+        at = item if line is not None or getattr(first, "slug_line", None) is None else first
+        diagnostics.error(
+            SourceRef(at.source, getattr(at, "slug_line", None)),
+            f"two {kind} files give the address `{item.slug}`: "
+            f"{first.source.as_posix()} and {item.source.as_posix()}",
+            "add a different `slug:` to one of them"
+            if kind != "community"
+            else "rename one of the files",
+        )

@@ -68,6 +68,7 @@ class Document:
     summary: str
     links: frozenset[str]  # content paths the body links to ("notices/a.md", "assets/x.svg")
     digest: str  # SHA-256 of the source file's text (its identity: equal digests, equal bodies)
+    slug_line: int | None  # the line of its `slug:`, if the address is not from the file name
 
     @property
     def body_html(self) -> str:

@@ -172,20 +172,23 @@ def _line_of(body: str, needle: str, first_line: int) -> int:
     return first_line + body.count("\n", 0, index) if index >= 0 else first_line
 
 
-def _slug(values: dict[str, Any], node: Node | None, source: Path, reader: FieldReader) -> str:
+def _slug(
+    values: dict[str, Any], node: Node | None, source: Path, reader: FieldReader
+) -> tuple[str, int | None]:
+    """The item's address, and the line of its `slug:` (None: made from the file name)."""
     if "slug" in values:
-        slug = values["slug"]
+        slug, line = values["slug"], _key_line(node, "slug")
         if not is_valid_slug(slug):
             reader.error(
-                _key_line(node, "slug"),
+                line,
                 f"`slug` may use only a-z, 0-9 and hyphens, found `{slug}`",
                 f"write `slug: {slugify(slug) or 'notice-1'}`",
             )
-        return slug
+        return slug, line
     slug = slugify(source.stem)
     if not slug:
         reader.error(1, "cannot make an address from the file name", "add a `slug:` line")
-    return slug
+    return slug, None
 
 
 def _check_audience(
@@ -216,7 +219,7 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
     values, node = parsed.values, parsed.node
     reader = ctx.reader(source)
     errors_before = len(ctx.diagnostics.errors)
-    slug = _slug(values, node, source, reader)
+    slug, slug_line = _slug(values, node, source, reader)
     communities = _check_audience(values, node, reader, ctx)
     category = values.get("category")
     if category is not None and category not in ctx.config.categories:
@@ -248,6 +251,7 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
         summary=values.get("summary") or summarize(parsed.body.html),
         links=frozenset(parsed.body.refs),
         digest=parsed.digest,
+        slug_line=slug_line,
         date=values["date"],
         expires=values.get("expires"),
         communities=communities,
@@ -283,7 +287,7 @@ def parse_campaign(
     values, node = parsed.values, parsed.node
     reader = ctx.reader(source)
     errors_before = len(ctx.diagnostics.errors)
-    slug = _slug(values, node, source, reader)
+    slug, slug_line = _slug(values, node, source, reader)
     communities = _check_audience(values, node, reader, ctx)
     _check_theme(values, node, reader, ctx.theme_names)
     if "start" in values and "end" in values and values["end"] <= values["start"]:
@@ -299,6 +303,7 @@ def parse_campaign(
         summary=values.get("summary") or summarize(parsed.body.html),
         links=frozenset(parsed.body.refs),
         digest=parsed.digest,
+        slug_line=slug_line,
         slogans=tuple(values.get("slogans", ())),
         start=values.get("start"),
         end=values.get("end"),
@@ -316,7 +321,7 @@ def parse_page(text: str, source: Path, content_path: str, ctx: ParseContext) ->
     values = parsed.values
     reader = ctx.reader(source)
     errors_before = len(ctx.diagnostics.errors)
-    slug = _slug(values, parsed.node, source, reader)
+    slug, slug_line = _slug(values, parsed.node, source, reader)
     if "title" not in values or len(ctx.diagnostics.errors) > errors_before:
         return None
     return Page(
@@ -327,6 +332,7 @@ def parse_page(text: str, source: Path, content_path: str, ctx: ParseContext) ->
         summary=values.get("summary") or summarize(parsed.body.html),
         links=frozenset(parsed.body.refs),
         digest=parsed.digest,
+        slug_line=slug_line,
         menu=values.get("menu"),
         draft=values.get("draft", False),
         extra=values.get("extra") or {},

@@ -454,7 +454,7 @@ CASES = [
         },
         [
             diag(
-                "content/notices/y.md:1",
+                "content/notices/y.md:4",
                 "two notice files give the address `water`: content/notices/x.md and "
                 "content/notices/y.md",
                 "add a different `slug:` to one of them",
@@ -462,6 +462,22 @@ CASES = [
         ],
         None,
         id="duplicate-slug",
+    ),
+    pytest.param(
+        {
+            NOTICE: notice("title: 测试通知\ndate: 2026-11-19 09:00\nslug: y\n"),
+            "content/notices/y.md": notice("title: 另一个通知\ndate: 2026-11-19 10:00\n"),
+        },
+        [
+            diag(
+                f"{NOTICE}:4",
+                "two notice files give the address `y`: content/notices/x.md and "
+                "content/notices/y.md",
+                "add a different `slug:` to one of them",
+            )
+        ],
+        None,
+        id="slug-clashes-with-a-file-name",
     ),
     pytest.param(
         {NOTICE: notice("title: 测试通知\ndate: 2026-11-19 09:00\nslug: 停水 通知\n")},

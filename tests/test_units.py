@@ -146,6 +146,7 @@ def notice(**changes) -> Notice:
         summary="",
         links=frozenset(),
         digest="",
+        slug_line=None,
     )
     base["date"] = datetime(2026, 11, 20, 8, tzinfo=SHANGHAI)
     return Notice(**{**base, **changes})
