@@ -58,6 +58,39 @@ def _with_body(item: Any, body: Body) -> Any:
     return item
 
 
+# Connections by cache file, one per process: render workers are forked, and an
+# SQLite connection must not cross a fork.
+_connections: dict[tuple[Path, int], sqlite3.Connection | None] = {}
+
+# Items already unpickled in this process, by cache file. `sitegen serve` rebuilds
+# many times in one process, and unpickling every item again was a third of a
+# rebuild at ten thousand notices.
+_unpickled: dict[Path, dict[str, tuple[Stamp, str, Parsed]]] = {}
+
+
+def _connection(path: Path) -> sqlite3.Connection | None:
+    key = (path, os.getpid())
+    if key not in _connections:
+        _connections[key] = cache_db.connect(path)
+    return _connections[key]
+
+
+def _fetch_body(path: Path, content_path: str, stamp: Stamp) -> str:
+    db = _connection(path)
+    found = None
+    if db is not None:
+        found = db.execute(
+            "SELECT body FROM parsed WHERE path = ? AND size = ? AND mtime = ?",
+            (content_path, *stamp),
+        ).fetchone()
+    if found is None:
+        raise UserError(
+            f"content/{content_path} changed in the cache while this build ran "
+            "(another sitegen at work on this site?)\n    hint: run the build again"
+        )
+    return found[0]
+
+
 class ParseCache:
     """The `parsed` table of the cache database at `path` (None: no cache at all),
     and the pinyin of names already turned into addresses.
@@ -70,8 +103,6 @@ class ParseCache:
         self.rows: dict[str, tuple[int, int, str, bytes]] = {}
         self.changed: dict[str, tuple[Stamp, str, Parsed] | None] = {}
         self.seen: set[str] = set()
-        self._connection: sqlite3.Connection | None = None
-        self._connection_pid = 0
         self._pinyin_memo = f"pinyin {slugs.pinyin_version()}"
         self._pinyin_before: dict[str, str] = {}
         if read and path is not None and path.is_file() and (db := self._db()) is not None:
@@ -90,50 +121,41 @@ class ParseCache:
                 self.rows = {}
 
     def _db(self) -> sqlite3.Connection | None:
-        """A connection of this process's own: render workers are forked, and an
-        SQLite connection must not cross a fork."""
-        if self.path is None:
-            return None
-        if self._connection is None or self._connection_pid != os.getpid():
-            self._connection = cache_db.connect(self.path)
-            self._connection_pid = os.getpid()
-        return self._connection
+        return None if self.path is None else _connection(self.path)
 
     def get(
         self, content_path: str, stamp: Stamp, key: str, content_files: set[str]
     ) -> Parsed | None:
         self.seen.add(content_path)
-        row = self.rows.get(content_path)
-        if row is None or (row[0], row[1]) != stamp or row[2] != key:
+        if not self.read or self.path is None:
             return None
-        item, warnings = pickle.loads(row[3])
-        _with_body(item, Body(fetch=functools.partial(self._body, content_path, stamp)))
+        unpickled = _unpickled.setdefault(self.path, {})
+        known = unpickled.get(content_path)
+        if known is not None and known[0] == stamp and known[1] == key:
+            item, warnings = known[2]
+        else:
+            row = self.rows.get(content_path)
+            if row is None or (row[0], row[1]) != stamp or row[2] != key:
+                return None
+            item, warnings = pickle.loads(row[3])
+            _with_body(
+                item, Body(fetch=functools.partial(_fetch_body, self.path, content_path, stamp))
+            )
+            unpickled[content_path] = (stamp, key, (item, warnings))
         if not item.links <= content_files:
             return None
         return item, warnings
 
-    def _body(self, content_path: str, stamp: Stamp) -> str:
-        db = self._db()
-        found = None
-        if db is not None:
-            found = db.execute(
-                "SELECT body FROM parsed WHERE path = ? AND size = ? AND mtime = ?",
-                (content_path, *stamp),
-            ).fetchone()
-        if found is None:
-            raise UserError(
-                f"content/{content_path} changed in the cache while this build ran "
-                "(another sitegen at work on this site?)\n    hint: run the build again"
-            )
-        return found[0]
-
     def put(self, content_path: str, stamp: Stamp | None, key: str, parsed: Parsed) -> None:
         self.seen.add(content_path)
         item, diagnostics = parsed
+        unpickled = _unpickled.setdefault(self.path, {}) if self.path is not None else {}
         if item is None or stamp is None or any(d.severity == "error" for d in diagnostics):
             self.changed[content_path] = None
+            unpickled.pop(content_path, None)
         else:
             self.changed[content_path] = (stamp, key, parsed)
+            unpickled[content_path] = (stamp, key, parsed)
 
     def save(self) -> None:
         """Write the changed entries and drop those of files no longer there."""
