@@ -21,23 +21,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from sitegen.code_version import code_stamps
 from sitegen.model import Document, Notice
 from sitegen.render import Renderer
 from sitegen.themes import BUILTIN_DIR
-
-_CODE = Path(__file__).parent
-_SOURCE_SUFFIXES = (
-    ".html",
-    ".css",
-    ".yaml",
-    ".py",
-    ".svg",
-    ".png",
-    ".jpg",
-    ".otf",
-    ".ttf",
-    ".woff2",
-)
 
 
 def file_stamp(path: Path) -> str:
@@ -57,14 +44,12 @@ class Fingerprints:
         themes = {t.name: t for t in (content.theme, *content.campaign_themes.values())}
         folders = sorted({folder for theme in themes.values() for folder in theme.chain})
         files = sorted(
-            (str(p), file_stamp(p))
-            for folder in [*folders, _CODE]
-            for p in folder.rglob("*")
-            if p.suffix in _SOURCE_SUFFIXES and p.is_file()
+            (str(p), file_stamp(p)) for folder in folders for p in folder.rglob("*") if p.is_file()
         )
         parts = (
             repr(view.config),
             files,
+            code_stamps(),
             [(t.name, t.palette, t.fonts, t.logo) for _, t in sorted(themes.items())],
             [(p.slug, p.title, p.menu) for p in view.menu_pages],
             [(c.slug, c.name) for c in view.communities],
