@@ -50,7 +50,7 @@ class Fingerprints:
             repr(view.config),
             files,
             code_stamps(),
-            [(t.name, t.palette, t.fonts, t.logo) for _, t in sorted(themes.items())],
+            sorted(themes),  # which themes are in use; what they say is in their files
             [(p.slug, p.title, p.menu) for p in view.menu_pages],
             [(c.slug, c.name) for c in view.communities],
             [(c.slug, c.digest, view.is_live(c)) for c in view.campaigns],
