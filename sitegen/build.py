@@ -24,6 +24,7 @@ from sitegen.printing.jobs import PrintCache
 from sitegen.printing.plan import print_moments
 from sitegen.printing.run import PrintReport, make_print
 from sitegen.render import Renderer
+from sitegen.scratch import scratch_folder
 from sitegen.site_pages import plan_pages
 from sitegen.siteview import SiteView
 from sitegen.themes import static_dir_name
@@ -115,7 +116,7 @@ def build(
     with_print: bool = True,
     use_cache: bool = True,
 ) -> BuildReport:
-    with _collector_paused():
+    with scratch_folder(site_dir / CACHE_DIR), _collector_paused():
         return _build(site_dir, out_dir, now, flags, with_print, use_cache)
 
 
@@ -150,13 +151,11 @@ def _build(
         )
         if with_print:
             cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
-            report.print = make_print(renderer, resources(outputs), cache)
-            for path, data in report.print.files.items():
-                staged.write(path, data)
-            report.files += len(report.print.files)
+            report.print = make_print(renderer, resources(outputs), cache, staged.write)
+            report.files += len(report.print.paths)
             warnings = sorted([*warnings, *report.print.warnings], key=lambda d: str(d.where))
         made = {o.path: o.fingerprint for o in outputs}
-        made.update(dict.fromkeys(report.print.files if report.print else (), None))
+        made.update(dict.fromkeys(report.print.paths if report.print else (), None))
         report.write = staged.commit(set(made), set(previous.outputs) if previous else None)
     except BaseException:
         staged.discard()
@@ -186,7 +185,7 @@ def _nothing_changed(previous: BuildRecord, seconds: float) -> BuildReport:
         seconds=seconds,
         write=WriteReport(unchanged=len(previous.outputs)),
         warnings=previous.warnings,
-        print=PrintReport(files=dict.fromkeys(pdfs, b"")) if pdfs else None,
+        print=PrintReport(paths=pdfs) if pdfs else None,
         already_exact=True,
     )
 
@@ -203,6 +202,18 @@ def print_only(
 
     The rest of the output is left as it is: print files stand alone, so no swap of
     the whole folder is needed."""
+    with scratch_folder(site_dir / CACHE_DIR):
+        return _print_only(site_dir, out_dir, now, only, notice_slug, use_cache)
+
+
+def _print_only(
+    site_dir: Path,
+    out_dir: Path,
+    now: datetime,
+    only: str | None,
+    notice_slug: str | None,
+    use_cache: bool,
+) -> PrintReport:
     view, warnings = check(site_dir, now)
     if notice_slug is not None:
         notice_slug = _current_notice(view, notice_slug)
@@ -210,9 +221,14 @@ def print_only(
     claim_output_folder(out_dir)
     renderer = Renderer(view, with_print=True)
     cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
-    report = make_print(renderer, resources(plan(renderer)), cache, only, notice_slug)
-    for path, data in report.files.items():
-        write_in_place(out_dir / path, data)
+    report = make_print(
+        renderer,
+        resources(plan(renderer)),
+        cache,
+        lambda path, data: write_in_place(out_dir / path, data),
+        only,
+        notice_slug,
+    )
     report.warnings = [*warnings, *report.warnings]
     return report
 

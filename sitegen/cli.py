@@ -165,6 +165,7 @@ def _run_print(args: argparse.Namespace) -> int:
     )
     _print_diagnostics(report.warnings)
     print(f"printed {report.summary()} -> {out / 'print'}")
+    print(f"made {report.made()}")
     return 0
 
 

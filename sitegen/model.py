@@ -20,6 +20,33 @@ class PaperSpec:
     orientation: str = "portrait"
 
 
+PRINT_PROFILES = ("office", "shop")
+
+
+@dataclass(frozen=True)
+class PrintProfile:
+    """Who prints the PDFs. `office`: the office's own printer (A4/A3, no bleed, RGB).
+    `shop`: a print shop (3 mm bleed, trim and bleed boxes, CMYK, PDF/X-4), with
+    crop marks outside the trim when `marks` is set."""
+
+    profile: str = "office"
+    marks: bool = False
+
+    @property
+    def shop(self) -> bool:
+        return self.profile == "shop"
+
+
+@dataclass(frozen=True)
+class BannerSpec:
+    """A campaign's banner (横幅): its size, and the cloth left clear at each end for
+    the hems and grommets it is hung by."""
+
+    width_cm: float = 400.0
+    height_cm: float = 70.0
+    margin_cm: float = 5.0
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     title: str
@@ -32,6 +59,7 @@ class SiteConfig:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     per_page: int = 10
     posters: PaperSpec = field(default_factory=PaperSpec)
+    print: PrintProfile = field(default_factory=PrintProfile)
 
 
 class Body:
@@ -107,7 +135,7 @@ class Campaign(Document):
     end: datetime | None = None
     theme: str | None = None
     communities: tuple[str, ...] = ()
-    banner_cm: tuple[float, float] = (400.0, 70.0)
+    banner: BannerSpec = BannerSpec()
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -21,6 +21,7 @@ from sitegen.frontmatter import split_front_matter
 from sitegen.markup import MarkdownConverter, Rendered, summarize
 from sitegen.model import (
     DEFAULT_CATEGORIES,
+    BannerSpec,
     Board,
     Body,
     Campaign,
@@ -30,6 +31,7 @@ from sitegen.model import (
     OrgBody,
     Page,
     PaperSpec,
+    PrintProfile,
     SiteConfig,
     StaffMember,
 )
@@ -116,6 +118,14 @@ def parse_config(
     # Even a broken site.yaml gives a config, so the other files are still checked.
     title = values.get("title", "")
     posters = values.get("posters", {})
+    printing = values.get("print", {})
+    if printing.get("marks") and printing.get("profile") != "shop":
+        reader.error(
+            _key_line(node, "print"),
+            "crop marks (`marks: true`) go outside the trimmed page, so they need the bleed "
+            "of the print-shop profile",
+            "add `profile: shop` under `print:`, or leave `marks` out",
+        )
     return SiteConfig(
         title=title,
         base_url=(base_url or "https://example.invalid").rstrip("/") + "/",
@@ -127,6 +137,7 @@ def parse_config(
         categories=tuple(values.get("categories", DEFAULT_CATEGORIES)),
         per_page=values.get("per_page", 10),
         posters=PaperSpec(**posters),
+        print=PrintProfile(**printing),
     )
 
 
@@ -309,7 +320,7 @@ def parse_campaign(
         end=values.get("end"),
         theme=values.get("theme"),
         communities=communities,
-        banner_cm=(banner.get("width_cm", 400.0), banner.get("height_cm", 70.0)),
+        banner=BannerSpec(**banner),
         extra=values.get("extra") or {},
     )
 

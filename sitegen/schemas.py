@@ -21,12 +21,13 @@ from sitegen.fields import (
     text,
     whole_number,
 )
-from sitegen.model import ORIENTATIONS, PAPERS
+from sitegen.model import ORIENTATIONS, PAPERS, PRINT_PROFILES
 from sitegen.yamlnodes import Node, Scalar
 
 paper = one_of(*PAPERS)
 orientation = one_of(*ORIENTATIONS)
 PAPER_SCHEMA = {"paper": Field(paper), "orientation": Field(orientation)}
+PRINT_SCHEMA = {"profile": Field(one_of(*PRINT_PROFILES)), "marks": Field(boolean)}
 
 
 def audience(node: Node, reader) -> list[str] | None:
@@ -53,6 +54,23 @@ def positive(convert):
     return checked
 
 
+def at_least(minimum: float, convert, hint: str):
+    def checked(node: Node, reader):
+        value = convert(node, reader)
+        if value < minimum:
+            raise Invalid(f"expected at least {minimum:g}, found `{value:g}`", hint)
+        return value
+
+    return checked
+
+
+MIN_BANNER_MARGIN_CM = 5.0
+BANNER_MARGIN_HINT = (
+    "a banner needs at least 5 cm of plain cloth at each end for its hems and grommets; "
+    "leave `margin_cm` out for 5 cm"
+)
+
+
 def font_family(node: Node, reader) -> str:
     """A CSS font-family list; it goes into a <style> element, so nothing that could end it."""
     value = text(node, reader)
@@ -75,6 +93,7 @@ SITE = {
     "categories": Field(list_of(text)),
     "per_page": Field(positive(whole_number)),
     "posters": Field(record(PAPER_SCHEMA, "`posters`")),
+    "print": Field(record(PRINT_SCHEMA, "`print`")),
 }
 
 NOTICE = {
@@ -104,7 +123,11 @@ CAMPAIGN = {
     "communities": Field(audience),
     "banner": Field(
         record(
-            {"width_cm": Field(positive(number)), "height_cm": Field(positive(number))},
+            {
+                "width_cm": Field(positive(number)),
+                "height_cm": Field(positive(number)),
+                "margin_cm": Field(at_least(MIN_BANNER_MARGIN_CM, number, BANNER_MARGIN_HINT)),
+            },
             "`banner`",
         )
     ),

@@ -3,12 +3,18 @@
 Print HTML refers to files by their place in the output (`../../static/default/print.css`),
 so it also works when opened beside its PDF. While rendering, those URLs are served
 from the sources through `resources` (output path -> file), never from the network.
+
+Each process keeps one WeasyPrint FontConfiguration per set of print fonts (a
+theme's) for all its layouts. A FontConfiguration copies every @font-face font
+into a temporary folder of its own and removes it only when collected: one per
+layout made 11 MB of temporary files a poster.
 """
 
 from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -69,27 +75,54 @@ def _fetcher(resources: dict[str, Path]):
     return SiteFetcher(fail_on_errors=True)
 
 
-def render(html: str, here: str, resources: dict[str, Path]):
-    """Lay out `html` (published at output path `here`); returns a WeasyPrint Document."""
+def load_weasyprint():
+    """The weasyprint module (it takes half a second to import, so only when print runs)."""
     try:
-        import weasyprint  # imported where used: it takes a while to load
+        import weasyprint
     except OSError as err:  # Pango or its friends are missing
         raise UserError(
             f"print needs the Pango text library, which is missing ({err})\n"
             "    hint: install it (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
             "or build the site alone with --no-print"
         ) from err
+    return weasyprint
 
+
+_font_configs: dict[tuple[int, str], object] = {}
+
+
+def _font_config(fonts: str):
+    """This process's FontConfiguration for the print fonts called `fonts`.
+
+    Keyed by process too: a forked worker must not use (and later remove the
+    folder of) the one it inherited from its parent."""
+    key = (os.getpid(), fonts)
+    if key not in _font_configs:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_configs[key] = FontConfiguration()
+    return _font_configs[key]
+
+
+def release_fonts() -> None:
+    """Let go of this process's font configurations (and with them their folders),
+    before the run's temporary folder goes."""
+    _font_configs.clear()
+
+
+def render(html: str, here: str, resources: dict[str, Path], fonts: str = ""):
+    """Lay out `html` (published at output path `here`); returns a WeasyPrint Document.
+
+    `fonts` names the set of print fonts the HTML's style sheets bring (a theme's)."""
+    weasyprint = load_weasyprint()
     return weasyprint.HTML(
         string=html, base_url=ROOT_URL + here, url_fetcher=_fetcher(resources)
-    ).render()
+    ).render(font_config=_font_config(fonts))
 
 
-def pdf(html: str, here: str, resources: dict[str, Path]) -> bytes:
-    return render(html, here, resources).write_pdf()
-
-
-def fit(template: str, here: str, resources: dict[str, Path], paper: str) -> Fitted:
+def fit(
+    template: str, here: str, resources: dict[str, Path], paper: str, fonts: str = ""
+) -> Fitted:
     """The largest body size (in STEP_PT steps) at which the poster is one page.
 
     `template` holds SIZE_MARK where the body size goes. Starts from the largest
@@ -100,7 +133,7 @@ def fit(template: str, here: str, resources: dict[str, Path], paper: str) -> Fit
     low, high = size_range(paper)
 
     def layout(size: float):
-        return render(template.replace(SIZE_MARK, f"{size:.1f}"), here, resources)
+        return render(template.replace(SIZE_MARK, f"{size:.1f}"), here, resources, fonts)
 
     document = layout(high)
     if len(document.pages) == 1:
@@ -112,7 +145,7 @@ def fit(template: str, here: str, resources: dict[str, Path], paper: str) -> Fit
             low,
             len(smallest.pages),
             False,
-            _larger_paper(template, here, resources, paper),
+            _larger_paper(template, here, resources, paper, fonts),
         )
     best, best_size = smallest, low
     steps_low, steps_high = 0, round((high - low) / STEP_PT)
@@ -126,13 +159,15 @@ def fit(template: str, here: str, resources: dict[str, Path], paper: str) -> Fit
     return Fitted(best.write_pdf(), best_size, 1, True)
 
 
-def _larger_paper(template: str, here: str, resources: dict[str, Path], paper: str) -> str | None:
+def _larger_paper(
+    template: str, here: str, resources: dict[str, Path], paper: str, fonts: str
+) -> str | None:
     """The first larger paper on which the poster fits one page at that paper's minimum."""
     papers = list(PAPER_SCALE)
     for larger in papers[papers.index(paper) + 1 :]:
         html = template.replace(f"paper-{paper}", f"paper-{larger}").replace(
             SIZE_MARK, f"{size_range(larger)[0]:.1f}"
         )
-        if len(render(html, here, resources).pages) == 1:
+        if len(render(html, here, resources, fonts).pages) == 1:
             return larger
     return None

@@ -18,7 +18,9 @@ PRINT_FAMILY = "Noto Sans SC Sitegen"
 SYSTEM_CONFIG = "/etc/fonts/fonts.conf"
 
 
-def fonts_conf(font_dirs: list[Path], family: str = PRINT_FAMILY) -> str:
+def fonts_conf(font_dirs: list[Path], cache_dir: Path, family: str = PRINT_FAMILY) -> str:
+    """The config: the system's, the theme's font folders, and fontconfig's cache of
+    them kept in `cache_dir` (the first cache folder listed is the one written)."""
     dirs = "\n".join(f"  <dir>{escape(str(folder.resolve()))}</dir>" for folder in font_dirs)
     aliases = "\n".join(
         f'  <alias binding="strong"><family>{generic}</family>'
@@ -27,6 +29,7 @@ def fonts_conf(font_dirs: list[Path], family: str = PRINT_FAMILY) -> str:
     )
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <cachedir>{escape(str(cache_dir.resolve()))}</cachedir>\n"
         f'  <include ignore_missing="yes">{SYSTEM_CONFIG}</include>\n{dirs}\n{aliases}\n</fontconfig>\n'
     )
 
@@ -38,7 +41,7 @@ def use_print_fonts(font_dirs: list[Path], folder: Path) -> None:
         return
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "fonts.conf"
-    text = fonts_conf(font_dirs)
+    text = fonts_conf(font_dirs, folder / "cache")
     if not config.exists() or config.read_text(encoding="utf-8") != text:
         config.write_text(text, encoding="utf-8")
     os.environ["FONTCONFIG_FILE"] = str(

@@ -4,21 +4,32 @@ A job's cache entry is found by the hash of its HTML (which carries the content,
 the template's output and the `now`-dependent state) and is valid while every file
 WeasyPrint read for it (stylesheets, fonts, images) still has the same bytes: the
 renderer records what it fetched, so nothing has to be declared by hand.
+
+Memory stays bounded by the number of workers, not by the number of posters:
+workers write each PDF into the cache folder themselves and hand back only its
+place and measures, and only a few jobs per worker are in flight at a time.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen.printing import engine
+from sitegen.printing import engine, pdfx, verify
 
-CACHE_VERSION = "2"  # 2: fallback fonts pinned to the theme (fontconfig)
+CACHE_VERSION = "4"  # 4: fonts with CID = glyph index; the check for printing
+IN_FLIGHT_PER_WORKER = 4
+ORPHAN_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -27,23 +38,34 @@ class PrintJob:
     html: str  # holds engine.SIZE_MARK when `fit_paper` is set
     made_from: str  # for messages: the notice or campaign file
     fit_paper: str | None = None  # fit to one page of this paper
+    fonts: str = ""  # the print fonts the HTML brings: its theme's name
+    shop: bool = False  # finished as PDF/X-4 for a print shop
+    bleed_mm: float = 0.0  # for a print shop: how far the bleed reaches past the trim
 
     @property
     def key(self) -> str:
-        text = f"{CACHE_VERSION}\0{self.pdf_path}\0{self.fit_paper}\0{self.html}"
+        text = (
+            f"{CACHE_VERSION}\0{self.pdf_path}\0{self.fit_paper}\0{self.fonts}\0"
+            f"{self.shop}\0{self.bleed_mm}\0{self.html}"
+        )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
 class PrintResult:
     job: PrintJob
-    pdf: bytes
+    pdf_file: Path  # the PDF, in the cache folder
     body_pt: float | None
     pages: int
     fits: bool
     cached: bool
     reads: dict[str, str] = field(default_factory=dict)  # file -> sha256
     fits_on: str | None = None
+    problems: tuple[str, ...] = ()  # what the check for printing found (verify.py)
+
+    @property
+    def pdf(self) -> bytes:
+        return self.pdf_file.read_bytes()
 
     @property
     def html(self) -> str:
@@ -55,25 +77,20 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _run(job: PrintJob, resources: dict[str, Path]) -> PrintResult:
+def _run(job: PrintJob, resources: dict[str, Path], cache: PrintCache) -> PrintResult:
+    """Lay out one job and store its PDF in the cache (in a worker, or in this process)."""
     reads: dict[str, Path] = {}
     recording = _Recording(resources, reads)
     if job.fit_paper:
-        fitted = engine.fit(job.html, job.pdf_path, recording, job.fit_paper)
+        fitted = engine.fit(job.html, job.pdf_path, recording, job.fit_paper, job.fonts)
     else:
-        document = engine.render(job.html, job.pdf_path, recording)
+        document = engine.render(job.html, job.pdf_path, recording, job.fonts)
         fitted = engine.Fitted(document.write_pdf(), None, len(document.pages), True)
+    if job.shop:
+        fitted = replace(fitted, pdf=pdfx.finish(fitted.pdf))
     digests = {str(path): _digest(path) for path in reads.values()}
-    return PrintResult(
-        job,
-        fitted.pdf,
-        fitted.body_pt,
-        fitted.pages,
-        fitted.fits,
-        cached=False,
-        reads=digests,
-        fits_on=fitted.fits_on,
-    )
+    problems = verify.problems(fitted.pdf, job.shop, job.bleed_mm)
+    return cache.store(job, fitted, digests, problems)
 
 
 class _Recording(dict):
@@ -96,7 +113,7 @@ class PrintCache:
     With `read=False` (a cold build) nothing is taken from it, but what is
     rendered is still stored for the builds after."""
 
-    def __init__(self, folder: Path | None, read: bool = True) -> None:
+    def __init__(self, folder: Path, read: bool = True) -> None:
         self.folder = folder
         self.read = read
         self._digests: dict[str, str] = {}
@@ -110,30 +127,33 @@ class PrintCache:
         return self._digests[path]
 
     def load(self, job: PrintJob) -> PrintResult | None:
-        if self.folder is None or not self.read:
+        if not self.read:
             return None
-        meta_path = self.folder / f"{job.key}.json"
+        key = job.key
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             if any(self._current(path) != digest for path, digest in meta["reads"].items()):
                 return None
-            pdf = (self.folder / f"{job.key}.pdf").read_bytes()
+            pdf_file = self.folder / f"{key}.pdf"
+            if not pdf_file.is_file():
+                return None
+            return PrintResult(
+                job,
+                pdf_file,
+                meta["body_pt"],
+                meta["pages"],
+                meta["fits"],
+                True,
+                meta["reads"],
+                meta["fits_on"],
+                tuple(meta["problems"]),
+            )
         except (OSError, ValueError, KeyError):
             return None
-        return PrintResult(
-            job,
-            pdf,
-            meta["body_pt"],
-            meta["pages"],
-            meta["fits"],
-            True,
-            meta["reads"],
-            meta["fits_on"],
-        )
 
     def load_bytes(self, key: str) -> bytes | None:
         """A file stored under `key` by `store_bytes` (for outputs that are not layouts)."""
-        if self.folder is None or not self.read:
+        if not self.read:
             return None
         try:
             return (self.folder / f"{key}.bin").read_bytes()
@@ -141,24 +161,72 @@ class PrintCache:
             return None
 
     def store_bytes(self, key: str, data: bytes) -> None:
-        if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            (self.folder / f"{key}.bin").write_bytes(data)
-
-    def store(self, result: PrintResult) -> None:
-        if self.folder is None:
-            return
         self.folder.mkdir(parents=True, exist_ok=True)
-        key = result.job.key
-        (self.folder / f"{key}.pdf").write_bytes(result.pdf)
+        _write_atomically(self.folder / f"{key}.bin", data)
+
+    def store(
+        self, job: PrintJob, fitted: engine.Fitted, reads: dict[str, str], problems: list[str]
+    ) -> PrintResult:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        key = job.key
+        pdf_file = self.folder / f"{key}.pdf"
+        _write_atomically(pdf_file, fitted.pdf)
         meta = {
-            "body_pt": result.body_pt,
-            "pages": result.pages,
-            "fits": result.fits,
-            "fits_on": result.fits_on,
-            "reads": result.reads,
+            "body_pt": fitted.body_pt,
+            "pages": fitted.pages,
+            "fits": fitted.fits,
+            "fits_on": fitted.fits_on,
+            "reads": reads,
+            "problems": problems,
         }
-        (self.folder / f"{key}.json").write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
+        # The metadata last: an entry counts only once both files are whole.
+        _write_atomically(
+            self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8")
+        )
+        return PrintResult(
+            job,
+            pdf_file,
+            fitted.body_pt,
+            fitted.pages,
+            fitted.fits,
+            False,
+            reads,
+            fitted.fits_on,
+            tuple(problems),
+        )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+_worker: tuple[dict[str, Path], PrintCache] | None = None  # in a worker: what every job needs
+
+
+def _start_worker(resources: dict[str, Path], cache: PrintCache) -> None:
+    """Set up a print worker. It collects its garbage: WeasyPrint's documents are
+    full of reference cycles, and a worker forked during a build would inherit the
+    build's paused collector, growing with every layout. And it ends when its
+    parent does: a worker holds both ends of its task pipe, so a parent that was
+    killed would leave it waiting for work for ever (with the run's temporary
+    folder held)."""
+    global _worker
+    gc.enable()
+    _worker = (resources, cache)
+    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _end_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_CHECK_SECONDS)
+    os._exit(1)  # the parent is gone: nobody wants the rest of this work
+
+
+def _run_in_worker(job: PrintJob) -> PrintResult:
+    assert _worker is not None
+    return _run(job, *_worker)
 
 
 class PrintRunner:
@@ -167,6 +235,7 @@ class PrintRunner:
     def __init__(self, resources: dict[str, Path], cache: PrintCache) -> None:
         self.resources = resources
         self.cache = cache
+        self.workers = os.cpu_count() or 1
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PrintRunner:
@@ -174,45 +243,70 @@ class PrintRunner:
 
     def __exit__(self, *exc_info: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        engine.release_fonts()
 
-    def run(self, jobs: list[PrintJob]) -> list[PrintResult]:
-        """Results in the order of `jobs`, with progress on a terminal."""
-        results: list[PrintResult | None] = [self.cache.load(job) for job in jobs]
-        pending = [index for index, result in enumerate(results) if result is None]
-        if pending:
-            todo = [jobs[index] for index in pending]
-            progress = _Progress(len(todo))
-            if len(todo) == 1 or (os.cpu_count() or 1) == 1:
-                rendered = map(_run, todo, [self.resources] * len(todo))
+    def run(self, jobs: Iterable[PrintJob]) -> Iterator[PrintResult]:
+        """Results in the order of `jobs`, with progress on a terminal. Jobs are taken
+        from `jobs` only as workers come free, so they may be made as they are asked for."""
+        progress = _Progress()
+        waiting: deque[PrintResult | Future[PrintResult]] = deque()
+        limit = self.workers * IN_FLIGHT_PER_WORKER
+        for job in jobs:
+            cached = self.cache.load(job)
+            if cached is not None:
+                waiting.append(cached)
             else:
-                if self._pool is None:
-                    self._pool = ProcessPoolExecutor(max_workers=os.cpu_count())
-                rendered = self._pool.map(_run, todo, [self.resources] * len(todo))
-            for index, result in zip(pending, rendered, strict=True):
-                self.cache.store(result)
-                progress.step()
-                results[index] = result
-            progress.done()
-        return [result for result in results if result is not None]
+                waiting.append(self._start(job))
+                progress.add()
+            while waiting and (
+                len(waiting) > limit or isinstance(waiting[0], PrintResult) or waiting[0].done()
+            ):
+                yield self._finish(waiting.popleft(), progress)
+        while waiting:
+            yield self._finish(waiting.popleft(), progress)
+        progress.done()
+
+    def _start(self, job: PrintJob) -> Future[PrintResult]:
+        if self.workers == 1:
+            done: Future[PrintResult] = Future()
+            done.set_result(_run(job, self.resources, self.cache))
+            return done
+        if self._pool is None:
+            engine.load_weasyprint()  # once here, so that workers start with it loaded
+            self._pool = ProcessPoolExecutor(
+                self.workers, initializer=_start_worker, initargs=(self.resources, self.cache)
+            )
+        return self._pool.submit(_run_in_worker, job)
+
+    def _finish(self, item: PrintResult | Future[PrintResult], progress: _Progress) -> PrintResult:
+        if isinstance(item, PrintResult):
+            return item
+        result = item.result()
+        progress.step()
+        return result
 
 
 class _Progress:
     """A one-line progress bar on a terminal; silent when output is redirected."""
 
-    def __init__(self, total: int) -> None:
-        self.total, self.count = total, 0
+    def __init__(self) -> None:
+        self.total, self.count = 0, 0
         self.shown = sys.stderr.isatty()
+
+    def add(self) -> None:
+        self.total += 1
 
     def step(self) -> None:
         self.count += 1
         if self.shown:
-            filled = round(24 * self.count / self.total)
+            filled = round(24 * self.count / max(self.total, 1))
             sys.stderr.write(
                 f"\rrendering PDFs [{'#' * filled}{'.' * (24 - filled)}] {self.count}/{self.total}"
             )
             sys.stderr.flush()
 
     def done(self) -> None:
-        if self.shown:
+        if self.shown and self.count:
             sys.stderr.write("\n")

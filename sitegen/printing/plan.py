@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import segno
+from markupsafe import Markup
 
 from sitegen import urls
-from sitegen.model import Board, Campaign, Community, Notice, PaperSpec
+from sitegen.model import Board, Campaign, Community, Notice, PaperSpec, Theme
+from sitegen.printing import banner_layout, cmyk, glyphs, pdfx
 from sitegen.printing.engine import SIZE_MARK
 from sitegen.printing.jobs import PrintJob
 from sitegen.render import Renderer, palette_css
@@ -18,6 +20,7 @@ from sitegen.siteview import SiteView, board_order
 NEW_WITHIN = timedelta(days=7)  # "put up": published since the last weekly round
 TAKE_DOWN_WITHIN = timedelta(days=30)  # "take down": expired lately
 ONLY = ("posters", "boards", "banners", "handouts")
+POSTING_LIST = "print/boards/index.pdf"
 
 
 def print_moments(view: SiteView) -> list[datetime]:
@@ -116,6 +119,44 @@ class PrintPlanner:
 
     # --- jobs -------------------------------------------------------------------
 
+    @property
+    def shop(self) -> bool:
+        return self.view.config.print.shop
+
+    @property
+    def bleed_mm(self) -> float:
+        """The bleed of posters, board packs and leaflets (banners have none)."""
+        return pdfx.BLEED_MM if self.shop else 0.0
+
+    def _render(
+        self,
+        template: str,
+        here: str,
+        theme: Theme | None,
+        made_at: datetime | None,
+        for_shop: bool = True,
+        **context: object,
+    ) -> str:
+        """Print HTML; for the print shop (unless `for_shop` is false: the posting list is
+        for the office) with its bleed, marks and CMYK colours."""
+        theme = theme or self.view.content.theme
+        shop = self.shop and for_shop
+        return self.renderer.render(
+            template,
+            here,
+            theme,
+            shop=shop,
+            shop_palette=Markup(cmyk.palette_declarations(theme)) if shop else "",
+            made_at=made_at,
+            **context,
+        )
+
+    def _palette(self, theme: Theme) -> str:
+        """A campaign's colours for one sheet of a board pack."""
+        if self.shop:
+            return cmyk.palette_declarations(theme)
+        return palette_css(theme).removeprefix(":root{").removesuffix("}")
+
     def _sheet(self, notice: Notice, paper: PaperSpec, here: str, size: str) -> dict:
         base = self.view.config.base_url
         address = urls.canonical(base, urls.notice_path(notice.slug))
@@ -123,9 +164,7 @@ class PrintPlanner:
         theme = self.renderer.theme_for(notice)
         return {
             # a campaign notice wears its campaign's colours, in a board pack too
-            "palette_style": palette_css(theme).removeprefix(":root{").removesuffix("}")
-            if campaign
-            else "",
+            "palette_style": self._palette(theme) if campaign else "",
             "logo": f"static/{theme.logo_theme}/{theme.logo}" if campaign and theme.logo else None,
             "notice": notice,
             "paper": paper,
@@ -140,14 +179,27 @@ class PrintPlanner:
 
     def poster_job(self, notice: Notice, paper: PaperSpec, pdf_path: str) -> PrintJob:
         here = html_path(pdf_path)
-        html = self.renderer.render(
+        theme = self.renderer.theme_for(notice)
+        html = self._render(
             "print/poster.html",
             here,
-            self.renderer.theme_for(notice),
+            theme,
+            notice.date,
             sheets=[self._sheet(notice, paper, here, SIZE_MARK)],
             title=notice.title,
         )
-        return PrintJob(pdf_path, html, notice.source.as_posix(), fit_paper=paper.paper)
+        return PrintJob(
+            pdf_path,
+            html,
+            notice.source.as_posix(),
+            fit_paper=paper.paper,
+            fonts=theme.name,
+            shop=self.shop,
+            bleed_mm=self.bleed_mm,
+        )
+
+    def pack_title(self, due: BoardDue) -> str:
+        return f"{due.community.name} {due.board.location}"
 
     def pack_html(self, due: BoardDue, sizes: list[float]) -> str:
         """The HTML of a board pack, beside its PDF: its posters at the sizes they were fitted."""
@@ -158,52 +210,66 @@ class PrintPlanner:
             )
             for notice, size in zip(due.posted, sizes, strict=True)
         ]
-        return self.renderer.render(
+        return self._render(
             "print/poster.html",
             here,
+            None,
+            max(n.date for n in due.posted),
             sheets=sheets,
-            title=f"{due.community.name} {due.board.location}",
+            title=self.pack_title(due),
         )
 
     def empty_board_job(self, due: BoardDue) -> PrintJob:
         path = board_path(due.community, due.board)
-        html = self.renderer.render(
+        html = self._render(
             "print/poster.html",
             html_path(path),
+            None,
+            None,
             sheets=[],
-            title=f"{due.community.name} {due.board.location}",
+            title=self.pack_title(due),
             empty_board=due,
         )
-        return PrintJob(path, html, due.community.source.as_posix())
+        return PrintJob(
+            path,
+            html,
+            due.community.source.as_posix(),
+            fonts=self._site_fonts,
+            shop=self.shop,
+            bleed_mm=self.bleed_mm,
+        )
 
     def posting_list_job(self, dues: list[BoardDue]) -> PrintJob:
-        html = self.renderer.render(
+        html = self._render(
             "print/posting_list.html",
-            "print/boards/index.html",
+            html_path(POSTING_LIST),
+            None,
+            None,
+            for_shop=False,
             boards=dues,
             board_pdf=lambda due: board_path(due.community, due.board),
         )
-        return PrintJob("print/boards/index.pdf", html, "content/communities")
+        return PrintJob(POSTING_LIST, html, "content/communities", fonts=self._site_fonts)
 
     def banner_jobs(self, campaign: Campaign) -> list[PrintJob]:
-        width, height = campaign.banner_cm
         jobs = []
         theme = self.renderer.theme_for(campaign)
+        measures = banner_layout.banner_measures(glyphs.print_fonts(theme))
         for number, slogan in enumerate(campaign.slogans, start=1):
             path = banner_path(campaign, number)
-            # one line filling the height, unless the slogan is too long for the width
-            size_cm = min(height * 0.72, width * 0.94 / max(len(slogan), 1))
-            html = self.renderer.render(
+            html = self._render(
                 "print/banner.html",
                 html_path(path),
                 theme,
+                campaign.start,
                 campaign=campaign,
                 slogan=slogan,
-                width_cm=width,
-                height_cm=height,
-                size_cm=round(size_cm, 2),
+                banner=campaign.banner,
+                placed=banner_layout.layout(slogan, campaign.banner, measures),
             )
-            jobs.append(PrintJob(path, html, campaign.source.as_posix()))
+            jobs.append(
+                PrintJob(path, html, campaign.source.as_posix(), fonts=theme.name, shop=self.shop)
+            )
         return jobs
 
     def handout_job(self, campaign: Campaign) -> PrintJob:
@@ -213,11 +279,24 @@ class PrintPlanner:
             if campaign.communities
             else self.view.communities
         )
-        html = self.renderer.render(
+        theme = self.renderer.theme_for(campaign)
+        html = self._render(
             "print/handout.html",
             html_path(path),
-            self.renderer.theme_for(campaign),
+            theme,
+            campaign.start,
             campaign=campaign,
             communities=covered,
         )
-        return PrintJob(path, html, campaign.source.as_posix())
+        return PrintJob(
+            path,
+            html,
+            campaign.source.as_posix(),
+            fonts=theme.name,
+            shop=self.shop,
+            bleed_mm=self.bleed_mm,
+        )
+
+    @property
+    def _site_fonts(self) -> str:
+        return self.view.content.theme.name

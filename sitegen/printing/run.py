@@ -4,46 +4,99 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sitegen.errors import Diagnostic, SourceRef
 from sitegen.model import PaperSpec
-from sitegen.printing import glyphs, plan
+from sitegen.printing import cmyk, glyphs, pdfx, plan, subset_tags, verify
 from sitegen.printing.fontconfig import use_print_fonts
 from sitegen.printing.jobs import PrintCache, PrintJob, PrintResult, PrintRunner
 from sitegen.render import Renderer
 
+PACK_VERSION = "3"  # 2: subset tags named by each subset's content; 3: checked
+KINDS = {  # folder -> (one, several)
+    "posters": ("poster", "posters"),
+    "boards": ("board pack", "board packs"),
+    "banners": ("banner", "banners"),
+    "handouts": ("leaflet", "leaflets"),
+}
+
+
+Write = Callable[[str, bytes], None]  # output path, bytes
+
 
 @dataclass
 class PrintReport:
-    files: dict[str, bytes] = field(default_factory=dict)  # output path -> bytes
+    paths: list[str] = field(default_factory=list)  # the output paths made, in order
     rendered: int = 0
     cached: int = 0
     assembled: int = 0  # board packs joined anew from their fitted posters (not from the cache)
     warnings: list[Diagnostic] = field(default_factory=list)
+    unfit: list[str] = field(default_factory=list)  # PDFs the check for printing found wrong
+    shop: bool = False
+
+    @property
+    def pdfs(self) -> int:
+        return sum(1 for path in self.paths if path.endswith(".pdf"))
 
     def summary(self) -> str:
-        pdfs = sum(1 for path in self.files if path.endswith(".pdf"))
         return (
-            f"{pdfs} PDFs ({self.rendered} rendered, {self.cached} from cache, "
+            f"{self.pdfs} PDFs ({self.rendered} rendered, {self.cached} from cache, "
             f"{self.assembled} board packs assembled)"
         )
+
+    def made(self) -> str:
+        """What was made, by kind, and whether every PDF passed the check for printing."""
+        kinds = Counter(
+            path.split("/")[1]
+            for path in self.paths
+            if path.endswith(".pdf") and path != plan.POSTING_LIST
+        )
+        listed = ", ".join(
+            f"{count} {KINDS[kind][count != 1] if kind in KINDS else kind}"
+            for kind, count in kinds.items()
+        )
+        if plan.POSTING_LIST in self.paths:
+            listed += ", the posting list"
+        for_whom = "a print shop (PDF/X-4, CMYK, 3 mm bleed)" if self.shop else "an office printer"
+        if self.unfit:
+            checked = f"{len(self.unfit)} of {self.pdfs} PDFs failed the check (see the warnings)"
+        else:
+            checked = f"all {self.pdfs} checked: fonts embedded and readable by every PDF reader"
+        return f"{listed or 'nothing'}; for {for_whom}; {checked}"
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """A poster as fitted to one paper: what a board pack needs of it."""
+
+    pdf_file: Path
+    body_pt: float
+    problems: tuple[str, ...]
 
 
 def make_print(
     renderer: Renderer,
     resources: dict[str, Path],
     cache: PrintCache,
+    write: Write,
     only: str | None = None,
     notice_slug: str | None = None,
 ) -> PrintReport:
-    """Every print output due at the view's `now` (or those `only` / of one notice)."""
+    """Every print output due at the view's `now` (or those `only` / of one notice),
+    each handed to `write` as soon as it is made."""
     planner = plan.PrintPlanner(renderer, qr=_cached_qr(cache))
     report = PrintReport()
     wanted = (only,) if only else plan.ONLY
     posters = [n for n in planner.posters() if notice_slug in (None, n.slug)]
     report.warnings += [w for n in posters if (w := _missing_glyphs(renderer, n))]
+    if planner.shop:
+        report.warnings += _colours_a_press_cannot_print(renderer.view.content)
     dues = planner.boards() if "boards" in wanted else []
     if notice_slug:
         dues = [d for d in dues if any(n.slug == notice_slug for n in d.posted)]
@@ -51,65 +104,100 @@ def make_print(
     content = renderer.view.content
     themes = [content.theme, *content.campaign_themes.values()]
     font_dirs = sorted({font.parent for theme in themes for font in glyphs.print_fonts(theme)})
-    if cache.folder is not None:
-        use_print_fonts(font_dirs, cache.folder.parent / "fontconfig")
+    use_print_fonts(font_dirs, cache.folder.parent / "fontconfig")
+
+    report.shop = planner.shop
+
+    def unfit(path: str, made_from: str, problems: tuple[str, ...] | list[str]) -> None:
+        if problems:
+            report.unfit.append(path)
+            report.warnings.extend(
+                Diagnostic(
+                    SourceRef(Path(made_from)),
+                    f"{path} is not fit for printing: {problem}",
+                    severity="warning",
+                )
+                for problem in problems
+            )
+
+    def keep(result: PrintResult) -> None:
+        unfit(result.job.pdf_path, result.job.made_from, result.problems)
+        write(result.job.pdf_path, result.pdf)
+        write(plan.html_path(result.job.pdf_path), result.html.encode("utf-8"))
+        report.paths += [result.job.pdf_path, plan.html_path(result.job.pdf_path)]
+
     with PrintRunner(resources, cache) as runner:
 
-        def run(jobs: list[PrintJob]) -> list[PrintResult]:
-            results = runner.run(jobs)
-            report.cached += sum(r.cached for r in results)
-            report.rendered += sum(not r.cached for r in results)
-            return results
+        def run(jobs: Iterable[PrintJob]) -> Iterator[PrintResult]:
+            for result in runner.run(jobs):
+                report.cached += result.cached
+                report.rendered += not result.cached
+                yield result
 
         # Fit every poster on each paper it is needed on: its own, and its boards'.
-        fit_jobs: dict[tuple[str, str, str], PrintJob] = {}
         own: set[tuple[str, str, str]] = set()
-        if "posters" in wanted:
-            for notice in posters:
-                key = (notice.slug, notice.poster.paper, notice.poster.orientation)
-                own.add(key)
-                fit_jobs[key] = planner.poster_job(notice, notice.poster, plan.poster_path(notice))
-        for due in dues:
-            for notice in due.posted:
-                paper = PaperSpec(due.board.paper, notice.poster.orientation)
-                key = (notice.slug, paper.paper, paper.orientation)
-                fit_jobs.setdefault(
-                    key, planner.poster_job(notice, paper, plan.poster_path(notice))
-                )
-        fitted = dict(zip(fit_jobs, run(list(fit_jobs.values())), strict=True))
-        for key, result in fitted.items():
+        fit_keys: list[tuple[str, str, str]] = []
+
+        def fit_jobs() -> Iterator[PrintJob]:
+            planned: set[tuple[str, str, str]] = set()
+            if "posters" in wanted:
+                for notice in posters:
+                    key = (notice.slug, notice.poster.paper, notice.poster.orientation)
+                    own.add(key)
+                    planned.add(key)
+                    fit_keys.append(key)
+                    yield planner.poster_job(notice, notice.poster, plan.poster_path(notice))
+            for due in dues:
+                for notice in due.posted:
+                    paper = PaperSpec(due.board.paper, notice.poster.orientation)
+                    key = (notice.slug, paper.paper, paper.orientation)
+                    if key not in planned:
+                        planned.add(key)
+                        fit_keys.append(key)
+                        yield planner.poster_job(notice, paper, plan.poster_path(notice))
+
+        fitted: dict[tuple[str, str, str], _Sheet] = {}
+        for number, result in enumerate(run(fit_jobs())):
+            key = fit_keys[number]
+            fitted[key] = _Sheet(result.pdf_file, result.body_pt or 0.0, result.problems)
             if not result.fits:
-                report.warnings.append(
-                    _too_long(fit_jobs[key], key[1], result, on_board=key not in own)
-                )
+                report.warnings.append(_too_long(result, key[1], on_board=key not in own))
             if key in own:
-                _keep(report, result)
+                keep(result)
 
         # A board pack is its posters, as fitted to the board's paper, one after another.
-        empty = [due for due in dues if not due.posted]
-        for result in run([planner.empty_board_job(due) for due in empty]):
-            _keep(report, result)
+        for result in run(planner.empty_board_job(due) for due in dues if not due.posted):
+            keep(result)
         for due in dues:
             if due.posted:
                 sheets = [
                     fitted[(n.slug, due.board.paper, n.poster.orientation)] for n in due.posted
                 ]
                 path = plan.board_path(due.community, due.board)
-                report.files[path], joined = _merge([sheet.pdf for sheet in sheets], cache)
+                shop = (planner.pack_title(due), max(n.date for n in due.posted))
+                merged, joined, problems = _merge(
+                    [sheet.pdf_file for sheet in sheets], cache, shop if planner.shop else None
+                )
+                # The posters' own problems too: some are laid out for this board only.
+                found = [*problems, *(p for sheet in sheets for p in sheet.problems)]
+                unfit(path, due.community.source.as_posix(), list(dict.fromkeys(found)))
+                write(path, merged)
                 report.assembled += joined
                 sizes = [sheet.body_pt for sheet in sheets]
-                report.files[plan.html_path(path)] = planner.pack_html(due, sizes).encode("utf-8")
+                write(plan.html_path(path), planner.pack_html(due, sizes).encode("utf-8"))
+                report.paths += [path, plan.html_path(path)]
 
-        other_jobs = []
-        if "boards" in wanted and not notice_slug:
-            other_jobs.append(planner.posting_list_job(dues))
-        for campaign in renderer.view.campaigns_to_print if not notice_slug else []:
-            if "banners" in wanted:
-                other_jobs += planner.banner_jobs(campaign)
-            if "handouts" in wanted:
-                other_jobs.append(planner.handout_job(campaign))
-        for result in run(other_jobs):
-            _keep(report, result)
+        def other_jobs() -> Iterator[PrintJob]:
+            if "boards" in wanted and not notice_slug:
+                yield planner.posting_list_job(dues)
+            for campaign in renderer.view.campaigns_to_print if not notice_slug else []:
+                if "banners" in wanted:
+                    yield from planner.banner_jobs(campaign)
+                if "handouts" in wanted:
+                    yield planner.handout_job(campaign)
+
+        for result in run(other_jobs()):
+            keep(result)
     return report
 
 
@@ -129,22 +217,37 @@ def _cached_qr(cache: PrintCache):
     return qr
 
 
-def _merge(pdfs: list[bytes], cache: PrintCache) -> tuple[bytes, bool]:
-    """One PDF of several, one after another (pypdf), and whether it had to be joined
-    anew: it is cached by what went in."""
-    key = hashlib.sha256(b"pack\0" + b"".join(hashlib.sha256(p).digest() for p in pdfs)).hexdigest()
+def _merge(
+    pdf_files: list[Path], cache: PrintCache, shop: tuple[str, datetime] | None
+) -> tuple[bytes, bool, list[str]]:
+    """One PDF of several, one after another (pypdf), whether it had to be joined anew
+    (it is cached by what went in), and what the check for printing found. For the print
+    shop (`shop`: the pack's title and date) it is finished as PDF/X-4 again, as a whole.
+    The fonts are the posters' own, checked with them; the pack's boxes and marks are
+    checked here."""
+    digests = b"".join(hashlib.sha256(f.read_bytes()).digest() for f in pdf_files)
+    key = hashlib.sha256(f"pack\0{PACK_VERSION}\0{shop}\0".encode() + digests).hexdigest()
     merged_before = cache.load_bytes(key)
-    if merged_before is not None:
-        return merged_before, False
+    checked_before = cache.load_bytes(key + "-problems")
+    if merged_before is not None and checked_before is not None:
+        return merged_before, False, json.loads(checked_before)
     from pypdf import PdfWriter
 
     writer = PdfWriter()
-    for data in pdfs:
-        writer.append(io.BytesIO(data))
-    merged = io.BytesIO()
-    writer.write(merged)
-    cache.store_bytes(key, merged.getvalue())
-    return merged.getvalue(), True
+    for pdf_file in pdf_files:
+        writer.append(io.BytesIO(pdf_file.read_bytes()))
+    subset_tags.name_by_content(writer)
+    if shop:
+        title, made = shop
+        data = pdfx.finish_writer(writer, bytes.fromhex(key), title, pdfx.pdf_date(made))
+    else:
+        merged = io.BytesIO()
+        writer.write(merged)
+        data = merged.getvalue()
+    problems = verify.problems(data, shop is not None, pdfx.BLEED_MM, fonts=False)
+    cache.store_bytes(key, data)
+    cache.store_bytes(key + "-problems", json.dumps(problems).encode())
+    return data, True, problems
 
 
 def _missing_glyphs(renderer: Renderer, notice) -> Diagnostic | None:
@@ -161,7 +264,47 @@ def _missing_glyphs(renderer: Renderer, notice) -> Diagnostic | None:
     )
 
 
-def _too_long(job: PrintJob, paper: str, result: PrintResult, on_board: bool) -> Diagnostic:
+PRINTED_COLOURS = ("primary", "accent", "urgent")  # the palette's colours print.css uses
+
+
+def _colours_a_press_cannot_print(content) -> list[Diagnostic]:
+    """A warning for each colour of a theme in use that a press prints visibly duller."""
+    warnings = []
+    themes = {t.name: t for t in [content.theme, *content.campaign_themes.values()]}
+    for theme in themes.values():
+        for key in PRINTED_COLOURS:
+            rgb = cmyk.parse_hex(theme.palette.get(key, ""))
+            if rgb is None or (colour := cmyk.print_colour(rgb)).loss <= cmyk.NOTICEABLE:
+                continue
+            warnings.append(
+                Diagnostic(
+                    _palette_line(theme, key, content.site_dir),
+                    f"palette `{key}` {theme.palette[key]} is brighter than a press can print "
+                    f"({cmyk.CONDITION}, coated paper): the print shop's posters will show it "
+                    f"as {colour.printed_hex}",
+                    f'choose a colour the press can print, for example `"{colour.printed_hex}"`',
+                    severity="warning",
+                )
+            )
+    return warnings
+
+
+def _palette_line(theme, key: str, site_dir: Path) -> SourceRef:
+    """The theme.yaml line that sets palette colour `key` (the child theme's first)."""
+    for folder in theme.chain:
+        path = folder / "theme.yaml"
+        try:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+        except OSError:
+            continue
+        for number, line in enumerate(lines, start=1):
+            if line.strip().startswith(f"{key}:"):
+                shown = path.relative_to(site_dir) if path.is_relative_to(site_dir) else path
+                return SourceRef(shown, number)
+    return SourceRef(theme.chain[0] / "theme.yaml")
+
+
+def _too_long(result: PrintResult, paper: str, on_board: bool) -> Diagnostic:
     where = (
         f"one {paper} page (the paper of a board it is due on)" if on_board else f"one {paper} page"
     )
@@ -177,14 +320,9 @@ def _too_long(job: PrintJob, paper: str, result: PrintResult, on_board: bool) ->
     else:
         hint = None
     return Diagnostic(
-        SourceRef(Path(job.made_from)),
+        SourceRef(Path(result.job.made_from)),
         f"the poster does not fit {where} even at the smallest legible size "
         f"({result.body_pt:.1f} pt): it is printed on {result.pages} pages{better}",
         hint,
         severity="warning",
     )
-
-
-def _keep(report: PrintReport, result: PrintResult) -> None:
-    report.files[result.job.pdf_path] = result.pdf
-    report.files[plan.html_path(result.job.pdf_path)] = result.html.encode("utf-8")
