@@ -36,7 +36,11 @@ def sitegen(site: Path, *args: str) -> tuple[float, str]:
         text=True,
         check=True,
     )
-    return time.perf_counter() - started, done.stdout.strip().splitlines()[-1]
+    # The summary line: `built …` or `printed …` (`sitegen print` adds a line after it).
+    lines = done.stdout.strip().splitlines()
+    return time.perf_counter() - started, next(
+        (line for line in lines if line.startswith(("built", "printed"))), lines[-1]
+    )
 
 
 def one_run(scratch: Path) -> dict[str, float]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +73,18 @@ def run_sitegen(*args: str, cwd: Path | None = None) -> Run:
         timeout=300,
     )
     return Run(done.returncode, done.stdout, done.stderr)
+
+
+def serving_address(process: subprocess.Popen, base: str = "/") -> str:
+    """The address a started `sitegen serve` says it serves at (read from its stderr)."""
+    pattern = re.compile(rf"at (http://127\.0\.0\.1:\d+{re.escape(base)})")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        assert line, "sitegen serve stopped before serving"
+        if found := pattern.search(line):
+            return found.group(1)
+    raise AssertionError("sitegen serve did not say where it serves")
 
 
 def write_site(root: Path, files: dict[str, str | bytes]) -> Path:

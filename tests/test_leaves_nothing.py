@@ -12,7 +12,6 @@ folder there, and the next run removes it.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, write_site
+from conftest import NOW, REPO, serving_address, write_site
 
 CAMPAIGN_SITE = {
     "content/site.yaml": """\
@@ -161,14 +160,7 @@ def test_serve_after_edits_and_a_stop_leaves_the_temporary_folder_empty(
         tmpdir=tmpdir_, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        address = None
-        deadline = time.monotonic() + 60
-        while address is None and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            assert line, "sitegen serve stopped before serving"
-            if found := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
-                address = found.group(1)
-        assert address
+        address = serving_address(process)
         notice = site / "content" / "notices" / "2026-11-19-防火.md"
         for number in range(3):
             notice.write_text(

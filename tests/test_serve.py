@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, serving_address
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -49,15 +49,7 @@ def served(tmp_path: Path):
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     try:
-        address = None
-        deadline = time.monotonic() + 60
-        while address is None and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            assert line, "sitegen serve stopped before serving"
-            if found := re.search(r"at (http://127\.0\.0\.1:\d+/community/)", line):
-                address = found.group(1)
-        assert address, "sitegen serve did not say where it serves"
-        yield site, address
+        yield site, serving_address(process, "/community/")
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -29,6 +29,7 @@ from sitegen.printing import engine, pdfx, verify
 
 CACHE_VERSION = "4"  # 4: fonts with CID = glyph index; the check for printing
 IN_FLIGHT_PER_WORKER = 4
+WAITING_MAX = 256  # results held back to keep the order: memory stays bounded
 ORPHAN_CHECK_SECONDS = 0.5
 
 
@@ -253,17 +254,26 @@ class PrintRunner:
         progress = _Progress()
         waiting: deque[PrintResult | Future[PrintResult]] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
+        in_flight = 0
         for job in jobs:
             cached = self.cache.load(job)
             if cached is not None:
                 waiting.append(cached)
             else:
                 waiting.append(self._start(job))
+                in_flight += 1
                 progress.add()
+            # Results go out in order: a cached one behind a layout still running waits
+            # (up to WAITING_MAX of them), while the workers are kept busy.
             while waiting and (
-                len(waiting) > limit or isinstance(waiting[0], PrintResult) or waiting[0].done()
+                in_flight > limit
+                or len(waiting) > WAITING_MAX
+                or isinstance(waiting[0], PrintResult)
+                or waiting[0].done()
             ):
-                yield self._finish(waiting.popleft(), progress)
+                head = waiting.popleft()
+                in_flight -= isinstance(head, Future)
+                yield self._finish(head, progress)
         while waiting:
             yield self._finish(waiting.popleft(), progress)
         progress.done()
@@ -274,7 +284,6 @@ class PrintRunner:
             done.set_result(_run(job, self.resources, self.cache))
             return done
         if self._pool is None:
-            engine.load_weasyprint()  # once here, so that workers start with it loaded
             self._pool = ProcessPoolExecutor(
                 self.workers, initializer=_start_worker, initargs=(self.resources, self.cache)
             )

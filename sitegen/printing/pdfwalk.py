@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject
+from pypdf.generic import DictionaryObject, StreamObject
 
 
 def resource_dicts(writer: PdfWriter) -> Iterator[DictionaryObject]:
@@ -26,6 +27,31 @@ def _walk(resources: object, seen: set[int]) -> Iterator[DictionaryObject]:
             item = resolve(item)
             if isinstance(item, DictionaryObject):
                 yield from _walk(item.get("/Resources"), seen)
+
+
+FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+@dataclass(frozen=True)
+class FontParts:
+    """A font dictionary with what hangs from it: a Type0 font's descendant CIDFont,
+    their font descriptors, and the embedded font program (None: not embedded)."""
+
+    dicts: list[DictionaryObject]  # the font, then its descendants
+    descriptors: list[DictionaryObject]
+    program: StreamObject | None
+
+
+def font_parts(font: DictionaryObject) -> FontParts:
+    descendants = resolve(font.get("/DescendantFonts")) or []
+    dicts = [font, *(d for d in map(resolve, descendants) if isinstance(d, DictionaryObject))]
+    descriptors = [
+        d
+        for d in (resolve(part.get("/FontDescriptor")) for part in dicts)
+        if isinstance(d, DictionaryObject)
+    ]
+    programs = [resolve(d[key]) for d in descriptors for key in FONT_FILES if key in d]
+    return FontParts(dicts, descriptors, programs[0] if programs else None)
 
 
 def resolve(value: object) -> object:

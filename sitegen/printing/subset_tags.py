@@ -17,9 +17,7 @@ import hashlib
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 
-from sitegen.printing.pdfwalk import resolve, resource_dicts
-
-FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+from sitegen.printing.pdfwalk import font_parts, resolve, resource_dicts
 
 
 def name_by_content(writer: PdfWriter) -> None:
@@ -32,30 +30,15 @@ def name_by_content(writer: PdfWriter) -> None:
 def _retag(font: object) -> None:
     if not isinstance(font, DictionaryObject):
         return
-    descendants = resolve(font.get("/DescendantFonts"))
-    parts = [font, *(resolve(d) for d in descendants or [])]
-    descriptors = [
-        resolve(p.get("/FontDescriptor")) for p in parts if isinstance(p, DictionaryObject)
-    ]
-    programs = [
-        resolve(d[name])
-        for d in descriptors
-        if isinstance(d, DictionaryObject)
-        for name in FONT_FILES
-        if name in d
-    ]
-    if not programs:
+    parts = font_parts(font)
+    if parts.program is None:
         return  # not embedded: no subset to name
-    digest = hashlib.sha256(programs[0].get_data()).digest()
+    digest = hashlib.sha256(parts.program.get_data()).digest()
     tag = "".join(chr(ord("A") + byte % 26) for byte in digest[:6])
-    for part in parts:
-        if isinstance(part, DictionaryObject) and "/BaseFont" in part:
-            part[NameObject("/BaseFont")] = NameObject(f"/{tag}+{_untagged(part['/BaseFont'])}")
-    for descriptor in descriptors:
-        if isinstance(descriptor, DictionaryObject) and "/FontName" in descriptor:
-            descriptor[NameObject("/FontName")] = NameObject(
-                f"/{tag}+{_untagged(descriptor['/FontName'])}"
-            )
+    for key, holders in (("/BaseFont", parts.dicts), ("/FontName", parts.descriptors)):
+        for holder in holders:
+            if key in holder:
+                holder[NameObject(key)] = NameObject(f"/{tag}+{_untagged(holder[key])}")
 
 
 def _untagged(name: str) -> str:

@@ -16,9 +16,8 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import DictionaryObject
 
-from sitegen.printing.pdfwalk import resolve
+from sitegen.printing.pdfwalk import font_parts, resolve
 
-FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 BOX_SLACK_PT = 0.05
 
 
@@ -61,20 +60,11 @@ def _font_problems(font: DictionaryObject) -> list[str]:
     if font.get("/Subtype") == "/Type3":
         return []  # drawn by the PDF's own procedures: nothing to embed
     name = str(font.get("/BaseFont", "?")).lstrip("/")
-    parts = [font, *(resolve(d) for d in resolve(font.get("/DescendantFonts")) or [])]
-    descriptors = [resolve(p.get("/FontDescriptor")) for p in parts]
-    programs = [
-        resolve(d[key])
-        for d in descriptors
-        if isinstance(d, DictionaryObject)
-        for key in FONT_FILES
-        if key in d
-    ]
-    if not programs:
+    parts = font_parts(font)
+    if parts.program is None:
         return [f"the font {name} is not embedded: the print shop's computer would use another"]
-    descendant = parts[-1]
-    if descendant.get("/Subtype") == "/CIDFontType0" and not _cids_are_glyph_indices(
-        programs[0].get_data()
+    if parts.dicts[-1].get("/Subtype") == "/CIDFontType0" and not _cids_are_glyph_indices(
+        parts.program.get_data()
     ):
         return [
             f"the font {name} numbers its characters one way and its glyphs another: "
