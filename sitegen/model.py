@@ -21,6 +21,7 @@ class PaperSpec:
 
 
 PRINT_PROFILES = ("office", "shop")
+SHOP_BLEED_MM = 3.0  # what print shops ask for on posters, board packs and leaflets
 
 
 @dataclass(frozen=True)

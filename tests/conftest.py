@@ -60,9 +60,12 @@ class Run:
     stderr: str
 
 
-def run_sitegen(*args: str, cwd: Path | None = None) -> Run:
-    """Run the real command line in a child process, as a user would."""
+def run_sitegen(*args: str, cwd: Path | None = None, tmpdir: Path | None = None) -> Run:
+    """Run the real command line in a child process, as a user would (with `tmpdir`
+    as its TMPDIR, the system's temporary folder, when given)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if tmpdir is not None:
+        env["TMPDIR"] = str(tmpdir)
     done = subprocess.run(
         [sys.executable, "-m", "sitegen", *args],
         cwd=cwd,

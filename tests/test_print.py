@@ -321,8 +321,10 @@ class Built:
 
 
 def build_example(site: Path, out: Path, now: str) -> Built:
+    system_tmp = out.with_name(out.name + "-system-tmp")
+    system_tmp.mkdir()
     started = time.perf_counter()
-    result = run_sitegen("build", str(site), "--out", str(out), "--now", now)
+    result = run_sitegen("build", str(site), "--out", str(out), "--now", now, tmpdir=system_tmp)
     seconds = time.perf_counter() - started
     assert result.returncode == 0, result.stderr
     source = read_source(site)
@@ -350,6 +352,15 @@ def example(example_site: Path) -> Built:
 @pytest.fixture(scope="session")
 def example_later(example: Built, example_site: Path) -> Built:
     return build_example(example_site, example_site.parent / "out-later", LATER)
+
+
+def test_a_cold_build_of_the_example_leaves_the_temporary_folder_empty(example: Built) -> None:
+    """With TMPDIR pointing at an empty folder, the build (print on, cold: the example's
+    copy has no cache) leaves it empty, and its own temporary folders are gone."""
+    system_tmp = example.out.with_name(example.out.name + "-system-tmp")
+    assert sorted(system_tmp.rglob("*")) == []
+    assert not list((example.out.parent / "site" / ".sitegen-cache" / "tmp").glob("run-*"))
+    assert counts(example.run.stdout).rendered > 30  # it did lay the print out, cold
 
 
 # --- 1. a poster for every current notice that wants one ---------------------------------

@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen.printing import engine, pdfx, verify
+from sitegen.printing import engine
 
 CACHE_VERSION = "4"  # 4: fonts with CID = glyph index; the check for printing
 IN_FLIGHT_PER_WORKER = 4
@@ -80,6 +80,8 @@ def _digest(path: Path) -> str:
 
 def _run(job: PrintJob, resources: dict[str, Path], cache: PrintCache) -> PrintResult:
     """Lay out one job and store its PDF in the cache (in a worker, or in this process)."""
+    from sitegen.printing import pdfx, verify  # pypdf: a tenth of a second, for print only
+
     reads: dict[str, Path] = {}
     recording = _Recording(resources, reads)
     if job.fit_paper:

@@ -38,10 +38,10 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from sitegen.model import SHOP_BLEED_MM
 from sitegen.printing import cmyk
 from sitegen.printing.pdfwalk import resolve, resource_dicts
 
-BLEED_MM = 3.0
 MM_PT = 72 / 25.4
 SRGB_PROFILE = cmyk.PROFILE.with_name("sRGB.icc")  # a file, not LittleCMS's: that has today's date
 PDF_VERSION = "1.6"  # PDF/X-4 is based on PDF 1.6
@@ -110,7 +110,7 @@ def finish_writer(writer: PdfWriter, digest: bytes, title: str, created: str) ->
 def _set_bleed_box(page) -> None:
     trim = page.trimbox
     media = page.mediabox
-    bleed = BLEED_MM * MM_PT
+    bleed = SHOP_BLEED_MM * MM_PT
     box = RectangleObject(
         [
             max(float(media.left), float(trim.left) - bleed),

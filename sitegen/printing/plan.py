@@ -10,8 +10,16 @@ import segno
 from markupsafe import Markup
 
 from sitegen import urls
-from sitegen.model import Board, Campaign, Community, Notice, PaperSpec, Theme
-from sitegen.printing import banner_layout, cmyk, glyphs, pdfx
+from sitegen.model import (
+    SHOP_BLEED_MM,
+    Board,
+    Campaign,
+    Community,
+    Notice,
+    PaperSpec,
+    Theme,
+)
+from sitegen.printing import banner_layout, cmyk, glyphs
 from sitegen.printing.engine import SIZE_MARK
 from sitegen.printing.jobs import PrintJob
 from sitegen.render import Renderer, palette_css
@@ -126,7 +134,7 @@ class PrintPlanner:
     @property
     def bleed_mm(self) -> float:
         """The bleed of posters, board packs and leaflets (banners have none)."""
-        return pdfx.BLEED_MM if self.shop else 0.0
+        return SHOP_BLEED_MM if self.shop else 0.0
 
     def _render(
         self,

@@ -12,8 +12,8 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen.errors import Diagnostic, SourceRef
-from sitegen.model import PaperSpec
-from sitegen.printing import cmyk, glyphs, pdfx, plan, subset_tags, verify
+from sitegen.model import SHOP_BLEED_MM, PaperSpec
+from sitegen.printing import cmyk, glyphs, plan
 from sitegen.printing.fontconfig import use_print_fonts
 from sitegen.printing.jobs import PrintCache, PrintJob, PrintResult, PrintRunner
 from sitegen.render import Renderer
@@ -233,6 +233,8 @@ def _merge(
         return merged_before, False, json.loads(checked_before)
     from pypdf import PdfWriter
 
+    from sitegen.printing import pdfx, subset_tags, verify
+
     writer = PdfWriter()
     for pdf_file in pdf_files:
         writer.append(io.BytesIO(pdf_file.read_bytes()))
@@ -244,7 +246,7 @@ def _merge(
         merged = io.BytesIO()
         writer.write(merged)
         data = merged.getvalue()
-    problems = verify.problems(data, shop is not None, pdfx.BLEED_MM, fonts=False)
+    problems = verify.problems(data, shop is not None, SHOP_BLEED_MM, fonts=False)
     cache.store_bytes(key, data)
     cache.store_bytes(key + "-problems", json.dumps(problems).encode())
     return data, True, problems
