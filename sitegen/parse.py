@@ -38,6 +38,8 @@ from sitegen.model import (
 from sitegen.slugs import is_valid_slug, slugify
 from sitegen.yamlnodes import Map, Node, Scalar, YamlSyntaxError, parse_yaml
 
+MIN_SLOGAN_WIDTH_CM = 20.0  # of cloth between a banner's two hems, at the least
+
 
 @dataclass
 class ParseContext:
@@ -303,9 +305,17 @@ def parse_campaign(
     _check_theme(values, node, reader, ctx.theme_names)
     if "start" in values and "end" in values and values["end"] <= values["start"]:
         reader.error(_key_line(node, "end"), "`end` is not after `start`", "check the two dates")
+    banner = values.get("banner", {})
+    spec = BannerSpec(**banner)
+    if spec.width_cm - 2 * spec.margin_cm < MIN_SLOGAN_WIDTH_CM:
+        reader.error(
+            _key_line(node, "banner"),
+            f"a banner {spec.width_cm:g} cm wide leaves no room for the slogan between its "
+            f"two {spec.margin_cm:g} cm ends for the hems",
+            "make `width_cm` larger, or `margin_cm` smaller (at least 5)",
+        )
     if "title" not in values or len(ctx.diagnostics.errors) > errors_before:
         return None
-    banner = values.get("banner", {})
     return Campaign(
         slug=slug,
         title=values["title"],
@@ -320,7 +330,7 @@ def parse_campaign(
         end=values.get("end"),
         theme=values.get("theme"),
         communities=communities,
-        banner=BannerSpec(**banner),
+        banner=spec,
         extra=values.get("extra") or {},
     )
 

@@ -70,6 +70,15 @@ def palette_declarations(theme: Theme) -> str:
     return ";".join(declarations)
 
 
+BLACK_STROKE = "stroke%3D%27%23000%27"  # how segno's SVG data: URI says stroke="#000"
+
+
+def qr_in_black_ink(svg_uri: str) -> str:
+    """A QR code (segno's SVG data: URI, modules #000) with its modules in black ink
+    alone: four inks out of register would blur the small squares a phone reads."""
+    return svg_uri.replace(BLACK_STROKE, "stroke%3D%27device-cmyk(0%200%200%201)%27")
+
+
 @cache
 def print_colour(rgb: tuple[int, int, int]) -> PrintColour:
     if rgb[0] == rgb[1] == rgb[2]:

@@ -4,8 +4,8 @@ Print HTML refers to files by their place in the output (`../../static/default/p
 so it also works when opened beside its PDF. While rendering, those URLs are served
 from the sources through `resources` (output path -> file), never from the network.
 
-Each process keeps one WeasyPrint FontConfiguration per set of print fonts (a
-theme's) for all its layouts. A FontConfiguration copies every @font-face font
+Each process keeps one WeasyPrint FontConfiguration per set of print fonts (the
+font files a theme brings; themes that extend another share its) for all its layouts. A FontConfiguration copies every @font-face font
 into a temporary folder of its own and removes it only when collected: one per
 layout made 11 MB of temporary files a poster.
 """
@@ -88,11 +88,11 @@ def load_weasyprint():
     return weasyprint
 
 
-_font_configs: dict[tuple[int, str], object] = {}
+_font_configs: dict[tuple[int, tuple[str, ...]], object] = {}
 
 
-def _font_config(fonts: str):
-    """This process's FontConfiguration for the print fonts called `fonts`.
+def _font_config(fonts: tuple[str, ...]):
+    """This process's FontConfiguration for the print fonts `fonts` (their files).
 
     Keyed by process too: a forked worker must not use (and later remove the
     folder of) the one it inherited from its parent."""
@@ -110,10 +110,10 @@ def release_fonts() -> None:
     _font_configs.clear()
 
 
-def render(html: str, here: str, resources: dict[str, Path], fonts: str = ""):
+def render(html: str, here: str, resources: dict[str, Path], fonts: tuple[str, ...] = ()):
     """Lay out `html` (published at output path `here`); returns a WeasyPrint Document.
 
-    `fonts` names the set of print fonts the HTML's style sheets bring (a theme's)."""
+    `fonts`: the font files the HTML's style sheets bring (a theme's print fonts)."""
     weasyprint = load_weasyprint()
     return weasyprint.HTML(
         string=html, base_url=ROOT_URL + here, url_fetcher=_fetcher(resources)
@@ -121,7 +121,7 @@ def render(html: str, here: str, resources: dict[str, Path], fonts: str = ""):
 
 
 def fit(
-    template: str, here: str, resources: dict[str, Path], paper: str, fonts: str = ""
+    template: str, here: str, resources: dict[str, Path], paper: str, fonts: tuple[str, ...] = ()
 ) -> Fitted:
     """The largest body size (in STEP_PT steps) at which the poster is one page.
 
@@ -160,7 +160,7 @@ def fit(
 
 
 def _larger_paper(
-    template: str, here: str, resources: dict[str, Path], paper: str, fonts: str
+    template: str, here: str, resources: dict[str, Path], paper: str, fonts: tuple[str, ...]
 ) -> str | None:
     """The first larger paper on which the poster fits one page at that paper's minimum."""
     papers = list(PAPER_SCALE)

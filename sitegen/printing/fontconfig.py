@@ -36,9 +36,8 @@ def fonts_conf(font_dirs: list[Path], cache_dir: Path, family: str = PRINT_FAMIL
 
 def use_print_fonts(font_dirs: list[Path], folder: Path) -> None:
     """Write the config into `folder` and set FONTCONFIG_FILE for the renderers: this
-    process and the workers it starts. The system's own config is included in it."""
-    if not font_dirs:
-        return
+    process and the workers it starts. The system's own config is included in it.
+    Written even for a theme with no fonts of its own, for the cache folder in it."""
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "fonts.conf"
     text = fonts_conf(font_dirs, folder / "cache")

@@ -15,10 +15,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import multiprocessing
+import multiprocessing.connection
 import os
+import shutil
 import sys
+import tempfile
 import threading
-import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -26,11 +29,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.printing import engine
+from sitegen.scratch import TEMP_VARIABLES
 
 CACHE_VERSION = "4"  # 4: fonts with CID = glyph index; the check for printing
 IN_FLIGHT_PER_WORKER = 4
 WAITING_MAX = 256  # results held back to keep the order: memory stays bounded
-ORPHAN_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class PrintJob:
     html: str  # holds engine.SIZE_MARK when `fit_paper` is set
     made_from: str  # for messages: the notice or campaign file
     fit_paper: str | None = None  # fit to one page of this paper
-    fonts: str = ""  # the print fonts the HTML brings: its theme's name
+    fonts: tuple[str, ...] = ()  # the print fonts the HTML brings: its theme's font files
     shop: bool = False  # finished as PDF/X-4 for a print shop
     bleed_mm: float = 0.0  # for a print shop: how far the bleed reaches past the trim
 
@@ -91,7 +94,11 @@ def _run(job: PrintJob, resources: dict[str, Path], cache: PrintCache) -> PrintR
         fitted = engine.Fitted(document.write_pdf(), None, len(document.pages), True)
     if job.shop:
         fitted = replace(fitted, pdf=pdfx.finish(fitted.pdf))
-    digests = {str(path): _digest(path) for path in reads.values()}
+    # WeasyPrint fetches a font only for the first layout of a process that uses it,
+    # so the fonts are counted as read by every job that brings them; and the colour
+    # profiles embedded in a print-shop PDF likewise.
+    read = [*reads.values(), *map(Path, job.fonts), *(pdfx.PROFILES if job.shop else ())]
+    digests = {str(path): _digest(path) for path in read}
     problems = verify.problems(fitted.pdf, job.shop, job.bleed_mm)
     return cache.store(job, fitted, digests, problems)
 
@@ -200,30 +207,40 @@ class PrintCache:
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    """Write `data` in the run's temporary folder, then move it into place: a run killed
+    between the two leaves the part-written file where the next run sweeps it."""
+    handle, temporary = tempfile.mkstemp(prefix="cache-", dir=tempfile.gettempdir())
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    try:
+        os.replace(temporary, path)
+    except OSError:  # another file system (outside a run): moved by copying
+        shutil.move(temporary, path)
 
 
 _worker: tuple[dict[str, Path], PrintCache] | None = None  # in a worker: what every job needs
 
 
-def _start_worker(resources: dict[str, Path], cache: PrintCache) -> None:
+def _start_worker(resources: dict[str, Path], cache: PrintCache, scratch: str) -> None:
     """Set up a print worker. It collects its garbage: WeasyPrint's documents are
     full of reference cycles, and a worker forked during a build would inherit the
-    build's paused collector, growing with every layout. And it ends when its
-    parent does: a worker holds both ends of its task pipe, so a parent that was
-    killed would leave it waiting for work for ever (with the run's temporary
-    folder held)."""
+    build's paused collector, growing with every layout. Its temporary files go into
+    the run's folder (`scratch`), which a worker that was not forked would not know.
+    And it ends when its parent does: a forked worker holds both ends of its task
+    pipe, so a parent that was killed would leave it waiting for work for ever
+    (with the run's temporary folder held)."""
     global _worker
     gc.enable()
     _worker = (resources, cache)
-    threading.Thread(target=_end_with_parent, args=(os.getppid(),), daemon=True).start()
+    tempfile.tempdir = scratch
+    os.environ.update(dict.fromkeys(TEMP_VARIABLES, scratch))
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
 
 
-def _end_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(ORPHAN_CHECK_SECONDS)
+def _end_with(parent_sentinel: int) -> None:
+    multiprocessing.connection.wait([parent_sentinel])
     os._exit(1)  # the parent is gone: nobody wants the rest of this work
 
 
@@ -287,7 +304,13 @@ class PrintRunner:
             return done
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.workers, initializer=_start_worker, initargs=(self.resources, self.cache)
+                self.workers,
+                # Forked where the system can: workers start at once, sharing what is loaded.
+                mp_context=multiprocessing.get_context(
+                    "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+                ),
+                initializer=_start_worker,
+                initargs=(self.resources, self.cache, tempfile.gettempdir()),
             )
         return self._pool.submit(_run_in_worker, job)
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, StreamObject
 
 
-def resource_dicts(writer: PdfWriter) -> Iterator[DictionaryObject]:
-    """Each resource dictionary of the pages in `writer`, once."""
+def resource_dicts(document: PdfReader | PdfWriter) -> Iterator[DictionaryObject]:
+    """Each resource dictionary of the pages in `document`, once."""
     seen: set[int] = set()
-    for page in writer.pages:
+    for page in document.pages:
         yield from _walk(page.get("/Resources"), seen)
 
 

@@ -11,6 +11,8 @@ colours of the print style sheet as DeviceCMYK (cmyk.py turns them into
   with its ICC profile embedded;
 - DefaultRGB: what RGB is left (photos, SVG maps, the QR code) is declared as
   sRGB, so that the RIP converts it to the press's CMYK itself;
+- no annotations (the notices' links), which mean nothing on paper and which
+  preflight refuses inside the trim;
 - the PDF/X-4 identification (XMP metadata, Trapped, a file identifier), made
   from the file's own content: WeasyPrint's PDF/X variant writes random IDs and
   the time of the build, so the same poster would differ from build to build.
@@ -44,6 +46,7 @@ from sitegen.printing.pdfwalk import resolve, resource_dicts
 
 MM_PT = 72 / 25.4
 SRGB_PROFILE = cmyk.PROFILE.with_name("sRGB.icc")  # a file, not LittleCMS's: that has today's date
+PROFILES = (cmyk.PROFILE, SRGB_PROFILE)  # what a print-shop PDF embeds
 PDF_VERSION = "1.6"  # PDF/X-4 is based on PDF 1.6
 NO_DATE = "D:20000101000000Z"  # for an output without a date of its own
 
@@ -77,6 +80,9 @@ def finish_writer(writer: PdfWriter, digest: bytes, title: str, created: str) ->
     )
     for page in writer.pages:
         _set_bleed_box(page)
+        # Links do nothing on paper, and preflight refuses annotations on the sheet.
+        if "/Annots" in page:
+            del page["/Annots"]
     for resources in resource_dicts(writer):
         spaces = resolve(resources.get("/ColorSpace"))
         if not isinstance(spaces, DictionaryObject):

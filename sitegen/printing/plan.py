@@ -178,7 +178,7 @@ class PrintPlanner:
             "paper": paper,
             "size": size,
             "address": address,
-            "qr": self.qr(address),
+            "qr": cmyk.qr_in_black_ink(self.qr(address)) if self.shop else self.qr(address),
             "campaign": campaign,
             "audience": "、".join(c.name for c in self.view.audience(notice))
             if not notice.for_all
@@ -201,7 +201,7 @@ class PrintPlanner:
             html,
             notice.source.as_posix(),
             fit_paper=paper.paper,
-            fonts=theme.name,
+            fonts=self._fonts(theme),
             shop=self.shop,
             bleed_mm=self.bleed_mm,
         )
@@ -242,7 +242,7 @@ class PrintPlanner:
             path,
             html,
             due.community.source.as_posix(),
-            fonts=self._site_fonts,
+            fonts=self._fonts(self.view.content.theme),
             shop=self.shop,
             bleed_mm=self.bleed_mm,
         )
@@ -257,7 +257,9 @@ class PrintPlanner:
             boards=dues,
             board_pdf=lambda due: board_path(due.community, due.board),
         )
-        return PrintJob(POSTING_LIST, html, "content/communities", fonts=self._site_fonts)
+        return PrintJob(
+            POSTING_LIST, html, "content/communities", fonts=self._fonts(self.view.content.theme)
+        )
 
     def banner_jobs(self, campaign: Campaign) -> list[PrintJob]:
         jobs = []
@@ -276,7 +278,9 @@ class PrintPlanner:
                 placed=banner_layout.layout(slogan, campaign.banner, measures),
             )
             jobs.append(
-                PrintJob(path, html, campaign.source.as_posix(), fonts=theme.name, shop=self.shop)
+                PrintJob(
+                    path, html, campaign.source.as_posix(), fonts=self._fonts(theme), shop=self.shop
+                )
             )
         return jobs
 
@@ -300,11 +304,12 @@ class PrintPlanner:
             path,
             html,
             campaign.source.as_posix(),
-            fonts=theme.name,
+            fonts=self._fonts(theme),
             shop=self.shop,
             bleed_mm=self.bleed_mm,
         )
 
-    @property
-    def _site_fonts(self) -> str:
-        return self.view.content.theme.name
+    @staticmethod
+    def _fonts(theme: Theme) -> tuple[str, ...]:
+        """The print fonts a theme's style sheets bring, as files."""
+        return tuple(str(path.resolve()) for path in glyphs.print_fonts(theme))

@@ -65,7 +65,11 @@ class PrintReport:
             listed += ", the posting list"
         for_whom = "a print shop (PDF/X-4, CMYK, 3 mm bleed)" if self.shop else "an office printer"
         if self.unfit:
-            checked = f"{len(self.unfit)} of {self.pdfs} PDFs failed the check (see the warnings)"
+            named = ", ".join(self.unfit[:3]) + (", …" if len(self.unfit) > 3 else "")
+            checked = (
+                f"{len(self.unfit)} of {self.pdfs} PDFs failed the check ({named}): "
+                "see the warnings above"
+            )
         else:
             checked = f"all {self.pdfs} checked: fonts embedded and readable by every PDF reader"
         return f"{listed or 'nothing'}; for {for_whom}; {checked}"

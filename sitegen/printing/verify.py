@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import DictionaryObject
 
-from sitegen.printing.pdfwalk import font_parts, resolve
+from sitegen.printing.pdfwalk import font_parts, resolve, resource_dicts
 
 BOX_SLACK_PT = 0.05
 
@@ -35,25 +35,15 @@ def problems(pdf: bytes, shop: bool, bleed_mm: float, fonts: bool = True) -> lis
         return ["has no pages"]
     found: list[str] = []
     checked: set[int] = set()
-    for page in pages if fonts else ():
-        for font in _fonts(page):
-            if id(font) not in checked:
+    for resources in resource_dicts(reader) if fonts else ():
+        for font in (resolve(resources.get("/Font")) or {}).values():
+            font = resolve(font)
+            if isinstance(font, DictionaryObject) and id(font) not in checked:
                 checked.add(id(font))
                 found += _font_problems(font)
     if shop:
         found += _shop_problems(reader, pages, bleed_mm)
     return list(dict.fromkeys(found))
-
-
-def _fonts(page) -> list[DictionaryObject]:
-    resources = resolve(page.get("/Resources"))
-    fonts = resolve(resources.get("/Font")) if isinstance(resources, DictionaryObject) else None
-    found = [resolve(f) for f in (fonts or {}).values()]
-    for item in (resolve(resources.get("/XObject")) or {}).values() if resources else ():
-        item = resolve(item)
-        if isinstance(item, DictionaryObject) and "/Resources" in item:
-            found += _fonts(item)
-    return [f for f in found if isinstance(f, DictionaryObject)]
 
 
 def _font_problems(font: DictionaryObject) -> list[str]:
@@ -63,9 +53,12 @@ def _font_problems(font: DictionaryObject) -> list[str]:
     parts = font_parts(font)
     if parts.program is None:
         return [f"the font {name} is not embedded: the print shop's computer would use another"]
-    if parts.dicts[-1].get("/Subtype") == "/CIDFontType0" and not _cids_are_glyph_indices(
-        parts.program.get_data()
-    ):
+    if parts.dicts[-1].get("/Subtype") != "/CIDFontType0":
+        return []
+    numbering = _cids_are_glyph_indices(parts.program.get_data())
+    if numbering is None:
+        return [f"the font {name} could not be read: a print shop's RIP may not read it either"]
+    if not numbering:
         return [
             f"the font {name} numbers its characters one way and its glyphs another: "
             "Ghostscript and MuPDF (in many print shops' RIPs) would print empty boxes or "
@@ -74,9 +67,9 @@ def _font_problems(font: DictionaryObject) -> list[str]:
     return []
 
 
-def _cids_are_glyph_indices(program: bytes) -> bool:
+def _cids_are_glyph_indices(program: bytes) -> bool | None:
     """Whether an embedded CFF font's CIDs equal its glyph indices (or it has no CIDs,
-    when readers use the glyph index itself)."""
+    when readers use the glyph index itself); None if the font cannot be read."""
     from fontTools.cffLib import CFFFontSet
     from fontTools.ttLib import TTFont
 
