@@ -17,18 +17,20 @@ from sitegen import feeds
 from sitegen.build_record import BuildRecord, BuildRecords, input_stamps, outputs_as_left
 from sitegen.errors import ContentError, Diagnostic, Diagnostics, SourceRef, UserError
 from sitegen.fingerprints import Fingerprints, file_stamp
-from sitegen.load import SiteContent, list_content_files, load_site
+from sitegen.load import SiteContent, list_content_files, load_site, theme_static_files
 from sitegen.outputs import Output, check_plan
-from sitegen.parse_cache import ParseCache, Stamp
+from sitegen.parse_cache import ParseCache
 from sitegen.printing.jobs import PrintCache
 from sitegen.printing.plan import print_moments
 from sitegen.printing.run import PrintReport, make_print
 from sitegen.render import Renderer
 from sitegen.scratch import scratch_folder
 from sitegen.site_pages import plan_pages
+from sitegen.sitefiles import Listing
 from sitegen.siteview import SiteView
 from sitegen.themes import static_dir_name
 from sitegen.visibility import Flags
+from sitegen.workers import end_with_parent
 from sitegen.writer import (
     StagedOutput,
     WriteReport,
@@ -68,7 +70,7 @@ def check(
     flags: Flags = NO_FLAGS,
     use_cache: bool = True,
     keep_cache: bool = True,
-    content_files: dict[str, Stamp] | None = None,
+    content_files: Listing | None = None,
 ) -> tuple[SiteView, list[Diagnostic]]:
     """Load, check and plan everything a build would, writing nothing
     (`content_files`: the content folder, if already listed).
@@ -259,7 +261,7 @@ def write_all(
         slices = [
             (start, min(start + step, len(outputs))) for start in range(0, len(outputs), step)
         ]
-        with mp.get_context("fork").Pool(cores) as pool:
+        with mp.get_context("fork").Pool(cores, initializer=end_with_parent) as pool:
             for written, unchanged in pool.starmap(_write_slice, slices):
                 staged.report.written += written
                 staged.report.unchanged += unchanged
@@ -330,18 +332,16 @@ def _copy(path: str, made_from: str, source: Path) -> Output:
 
 
 def _theme_static(content: SiteContent) -> list[Output]:
-    """The static/ files of every theme folder the site and its campaigns use, once each."""
-    folders = dict.fromkeys(
-        folder
-        for theme in (content.theme, *content.campaign_themes.values())
-        for folder in theme.chain
-    )
+    """The static/ files of every theme folder the site and its campaigns use, once each
+    (never what a link in them leads to outside the site: see sitefiles.py)."""
+    listings: dict[Path, Listing] = {}
+    for theme in (content.theme, *content.campaign_themes.values()):
+        listings.update(theme_static_files(theme, content.site_dir))
     outputs = []
-    for folder in folders:
-        static = folder / "static"
-        for file in sorted(p for p in static.rglob("*") if p.is_file()):
-            path = f"static/{static_dir_name(folder)}/{file.relative_to(static).as_posix()}"
-            outputs.append(_copy(path, str(file), file))
+    for folder, listing in listings.items():
+        for name in listing.files:
+            path = f"static/{static_dir_name(folder)}/{name}"
+            outputs.append(_copy(path, str(folder / "static" / name), folder / "static" / name))
     return outputs
 
 

@@ -18,16 +18,16 @@ The record serves a rebuild three ways:
 from __future__ import annotations
 
 import os
-import pickle
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sitegen import cache_db
+from sitegen import cache_codec, cache_db
 from sitegen.code_version import code_stamps
 from sitegen.errors import Diagnostic
 from sitegen.outputs import Output
+from sitegen.sitefiles import Listing
 
 Stamp = tuple[int, int]  # size, modification time in ns
 Record = tuple[str | None, int, int]  # fingerprint, size, modification time in ns
@@ -79,11 +79,12 @@ def _as_left(out_dir: Path, path: str, record: Record) -> bool:
     return (info.st_size, info.st_mtime_ns) == record[1:]
 
 
-def input_stamps(site_dir: Path, content_files: dict[str, Stamp]) -> dict[str, Stamp]:
+def input_stamps(site_dir: Path, content_files: Listing) -> dict[str, Stamp]:
     """Every file a build may read, with its size and modification time: the
-    content (as listed in `content_files`), the site's themes, sitegen itself and
-    the libraries it renders with."""
-    stamps = {f"content/{path}": stamp for path, stamp in content_files.items()}
+    content (as listed in `content_files`, the links it left out too, which a build
+    warns about), the site's themes, sitegen itself and the libraries it renders with."""
+    stamps = {f"content/{path}": stamp for path, stamp in content_files.files.items()}
+    stamps.update({f"refused:{r.link}:{r.target}": (0, 0) for r in content_files.refused})
     for root, _dirs, names in os.walk(site_dir / "themes"):
         for name in names:
             info = os.stat(os.path.join(root, name))
@@ -127,10 +128,9 @@ class BuildRecords:
             return None
         try:
             row = db.execute("SELECT state FROM builds WHERE out = ?", (self.key,)).fetchone()
-            record = pickle.loads(row[0]) if row else None
-            return record if isinstance(record, BuildRecord) else None
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
-            return None
+            return cache_codec.decode(row[0], BuildRecord) if row else None
+        except (sqlite3.Error, TypeError, *cache_codec.CacheEntryError):
+            return None  # a damaged record: this build is a full one and records anew
         finally:
             db.close()
 
@@ -141,7 +141,7 @@ class BuildRecords:
         try:
             db.execute(
                 "INSERT OR REPLACE INTO builds VALUES (?, ?)",
-                (self.key, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)),
+                (self.key, cache_codec.encode(record)),
             )
         except sqlite3.Error:
             pass  # a cache: the next build is slower, not wrong

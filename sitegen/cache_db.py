@@ -13,7 +13,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: entries are MessagePack, no longer pickles
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS parsed (
     path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, key TEXT, item BLOB, body TEXT

@@ -5,7 +5,6 @@ This is the I/O edge of the pipeline; the parsing itself is in `sitegen.parse`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from sitegen.parse import (
 )
 from sitegen.parse_cache import ParseCache, Stamp
 from sitegen.parse_pool import parse_files
+from sitegen.sitefiles import Listing, Refused, describe, list_files
 from sitegen.slugs import slugify
 from sitegen.sourcetext import UndecodableFile, decode_source
 from sitegen.themes import ThemeLibrary
@@ -69,25 +69,11 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "~$", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
 
 
-def list_content_files(content_dir: Path) -> dict[str, Stamp]:
+def list_content_files(content_dir: Path) -> Listing:
     """Every content file but the ignored ones, sorted by path, with its size and
-    modification time (the parse cache's test of an unchanged file)."""
-    found: dict[str, Stamp] = {}
-    if not content_dir.is_dir():
-        return found  # not a site: load_site says so
-    folders = [(str(content_dir), "")]
-    while folders:
-        folder, prefix = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if is_ignored(entry.name):
-                    continue
-                if entry.is_dir():
-                    folders.append((entry.path, f"{prefix}{entry.name}/"))
-                elif entry.is_file():
-                    info = entry.stat()
-                    found[prefix + entry.name] = (info.st_size, info.st_mtime_ns)
-    return dict(sorted(found.items()))
+    modification time (the parse cache's test of an unchanged file), and the links
+    left out because they lead out of the site folder (or nowhere, or in a loop)."""
+    return list_files(content_dir, Path("content"), content_dir.parent, is_ignored)
 
 
 def site_timezone(site_dir: Path) -> ZoneInfo:
@@ -106,7 +92,7 @@ def load_site(
     site_dir: Path,
     diagnostics: Diagnostics,
     cache: ParseCache | None = None,
-    content_files: dict[str, Stamp] | None = None,
+    content_files: Listing | None = None,
 ) -> SiteContent | None:
     """Load and check a whole site; None when any error was reported. Markdown files
     unchanged since the last run come from `cache` (their diagnostics too);
@@ -118,8 +104,10 @@ def load_site(
             f"{site_dir}: no content/site.yaml here, so this is not a sitegen site\n"
             "    hint: run the command inside your site's folder, or make one with `sitegen init FOLDER`"
         )
-    stamps = content_files if content_files is not None else list_content_files(content_dir)
+    listing = content_files if content_files is not None else list_content_files(content_dir)
+    stamps = listing.files
     files = list(stamps)
+    _report_refused(listing.refused, diagnostics)
     reader = _FileReader(site_dir, diagnostics, stamps)
     config_text = reader.read("site.yaml")
     if config_text is None:
@@ -158,6 +146,11 @@ def load_site(
         if theme is not None:
             campaign_themes[campaign.slug] = theme
 
+    used = [site_theme, *campaign_themes.values()] if site_theme else []
+    for theme in {t.name: t for t in used}.values():
+        for static in theme_static_files(theme, site_dir).values():
+            _report_refused(static.refused, diagnostics)
+
     if diagnostics.errors or site_theme is None:
         return None
     return SiteContent(
@@ -171,6 +164,23 @@ def load_site(
         theme=site_theme,
         campaign_themes=campaign_themes,
     )
+
+
+def theme_static_files(theme: Theme, site_dir: Path) -> dict[Path, Listing]:
+    """The static/ files of each folder in a theme's chain, keyed by the folder. A
+    site's theme may link only within the site folder, the built-in one within itself."""
+    listings = {}
+    for folder in theme.chain:
+        allowed = site_dir if folder.resolve().is_relative_to(site_dir.resolve()) else folder
+        shown = folder.relative_to(site_dir) if folder.is_relative_to(site_dir) else folder
+        listings[folder] = list_files(folder / "static", shown / "static", allowed)
+    return listings
+
+
+def _report_refused(refused: list[Refused], diagnostics: Diagnostics) -> None:
+    for link in refused:
+        message, hint = describe(link)
+        diagnostics.warning(SourceRef(link.link), message, hint)
 
 
 def _stems(files: list[str], folder: str) -> list[str]:

@@ -16,14 +16,14 @@ import dataclasses
 import functools
 import hashlib
 import os
-import pickle
 import sqlite3
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sitegen import cache_db, slugs
+from sitegen import cache_codec, cache_db, slugs
 from sitegen.code_version import code_stamps
-from sitegen.errors import UserError
+from sitegen.errors import Diagnostic, UserError
 from sitegen.model import Body
 from sitegen.parse import ParseContext
 
@@ -53,19 +53,30 @@ def _without_body(item: Any) -> Any:
 
 
 def _with_body(item: Any, body: Body) -> Any:
-    # The item was unpickled a moment ago and nothing else holds it yet.
+    # The item was decoded a moment ago and nothing else holds it yet.
     object.__setattr__(item, "body", body)
     return item
+
+
+def _decoded(data: bytes, content_path: str, item_type: type, tz: ZoneInfo) -> Parsed | None:
+    """A stored entry, or None when it is damaged or not the file's own."""
+    try:
+        item, warnings = cache_codec.decode(data, tuple[item_type, list[Diagnostic]])
+    except cache_codec.CacheEntryError:
+        return None
+    if item.content_path != content_path:
+        return None
+    return cache_codec.in_zone(item, tz), warnings
 
 
 # Connections by cache file, one per process: render workers are forked, and an
 # SQLite connection must not cross a fork.
 _connections: dict[tuple[Path, int], sqlite3.Connection | None] = {}
 
-# Items already unpickled in this process, by cache file. `sitegen serve` rebuilds
-# many times in one process, and unpickling every item again was a third of a
+# Items already decoded in this process, by cache file. `sitegen serve` rebuilds
+# many times in one process, and decoding every item again was a third of a
 # rebuild at ten thousand notices.
-_unpickled: dict[Path, dict[str, tuple[Stamp, str, Parsed]]] = {}
+_decoded_items: dict[Path, dict[str, tuple[Stamp, str, Parsed]]] = {}
 
 
 def _connection(path: Path) -> sqlite3.Connection | None:
@@ -83,7 +94,7 @@ def _fetch_body(path: Path, content_path: str, stamp: Stamp) -> str:
             "SELECT body FROM parsed WHERE path = ? AND size = ? AND mtime = ?",
             (content_path, *stamp),
         ).fetchone()
-    if found is None:
+    if found is None or not isinstance(found[0], str):
         raise UserError(
             f"content/{content_path} changed in the cache while this build ran "
             "(another sitegen at work on this site?)\n    hint: run the build again"
@@ -107,55 +118,66 @@ class ParseCache:
         self._pinyin_before: dict[str, str] = {}
         if read and path is not None and path.is_file() and (db := self._db()) is not None:
             try:
+                # A row whose body is not text is damaged: left out, so made again.
                 self.rows = {
                     row[0]: row[1:]
-                    for row in db.execute("SELECT path, size, mtime, key, item FROM parsed")
+                    for row in db.execute(
+                        "SELECT path, size, mtime, key, item FROM parsed "
+                        "WHERE typeof(body) = 'text'"
+                    )
                 }
                 found = db.execute(
                     "SELECT value FROM memo WHERE name = ?", (self._pinyin_memo,)
                 ).fetchone()
                 if found:
-                    self._pinyin_before = pickle.loads(found[0])
+                    self._pinyin_before = cache_codec.decode(found[0], dict[str, str])
                     slugs.remember_pinyin(self._pinyin_before)
-            except (sqlite3.Error, pickle.UnpicklingError, EOFError):
+            except sqlite3.Error:
                 self.rows = {}
+            except cache_codec.CacheEntryError:
+                self._pinyin_before = {}
 
     def _db(self) -> sqlite3.Connection | None:
         return None if self.path is None else _connection(self.path)
 
     def get(
-        self, content_path: str, stamp: Stamp, key: str, content_files: set[str]
+        self, content_path: str, stamp: Stamp, key: str, ctx: ParseContext, item_type: type
     ) -> Parsed | None:
+        """The stored parse of a file (an `item_type`), if still valid; a damaged
+        entry counts as none and is made again."""
         self.seen.add(content_path)
         if not self.read or self.path is None:
             return None
-        unpickled = _unpickled.setdefault(self.path, {})
-        known = unpickled.get(content_path)
+        decoded = _decoded_items.setdefault(self.path, {})
+        known = decoded.get(content_path)
         if known is not None and known[0] == stamp and known[1] == key:
             item, warnings = known[2]
         else:
             row = self.rows.get(content_path)
             if row is None or (row[0], row[1]) != stamp or row[2] != key:
                 return None
-            item, warnings = pickle.loads(row[3])
+            entry = _decoded(row[3], content_path, item_type, ctx.config.timezone)
+            if entry is None:
+                return None
+            item, warnings = entry
             _with_body(
                 item, Body(fetch=functools.partial(_fetch_body, self.path, content_path, stamp))
             )
-            unpickled[content_path] = (stamp, key, (item, warnings))
-        if not item.links <= content_files:
+            decoded[content_path] = (stamp, key, (item, warnings))
+        if not item.links <= ctx.converter.content_files:
             return None
         return item, warnings
 
     def put(self, content_path: str, stamp: Stamp | None, key: str, parsed: Parsed) -> None:
         self.seen.add(content_path)
         item, diagnostics = parsed
-        unpickled = _unpickled.setdefault(self.path, {}) if self.path is not None else {}
+        decoded = _decoded_items.setdefault(self.path, {}) if self.path is not None else {}
         if item is None or stamp is None or any(d.severity == "error" for d in diagnostics):
             self.changed[content_path] = None
-            unpickled.pop(content_path, None)
+            decoded.pop(content_path, None)
         else:
             self.changed[content_path] = (stamp, key, parsed)
-            unpickled[content_path] = (stamp, key, parsed)
+            decoded[content_path] = (stamp, key, parsed)
 
     def save(self) -> None:
         """Write the changed entries and drop those of files no longer there."""
@@ -172,7 +194,7 @@ class ParseCache:
                 gone.append(content_path)
                 continue
             (size, mtime), key, (item, warnings) = entry
-            data = pickle.dumps((_without_body(item), warnings), protocol=pickle.HIGHEST_PROTOCOL)
+            data = cache_codec.encode((_without_body(item), warnings))
             rows.append((content_path, size, mtime, key, data, item.body_html))
         try:
             db.execute("BEGIN")
@@ -182,7 +204,7 @@ class ParseCache:
             db.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?, ?, ?)", rows)
             db.execute(
                 "INSERT OR REPLACE INTO memo VALUES (?, ?)",
-                (self._pinyin_memo, pickle.dumps(dict(pinyin))),
+                (self._pinyin_memo, cache_codec.encode(dict(pinyin))),
             )
             db.execute("COMMIT")
         except sqlite3.Error:

@@ -17,15 +17,18 @@ from typing import Any
 
 from sitegen.errors import Diagnostic, Diagnostics
 from sitegen.markup import MarkdownConverter
-from sitegen.parse import ParseContext
+from sitegen.model import Campaign, Notice, Page
+from sitegen.parse import ParseContext, parse_campaign, parse_notice, parse_page
 from sitegen.parse_cache import ParseCache, Stamp, context_key
 from sitegen.sourcetext import UndecodableFile, decode_source
+from sitegen.workers import end_with_parent
 
 PARALLEL_MIN = 300  # below this, starting processes costs more than it saves
 BATCH = 100
 
 Parse = Callable[[str, Path, str, ParseContext], Any]
 Parsed = tuple[Any, list[Diagnostic]]
+CACHED_TYPES: dict[Parse, type] = {parse_notice: Notice, parse_campaign: Campaign, parse_page: Page}
 
 
 def read_and_parse(site_dir: Path, content_path: str, parse: Parse, ctx: ParseContext) -> Parsed:
@@ -52,11 +55,12 @@ def parse_files(
 ) -> list[Parsed]:
     """Every file of `paths`, parsed, in order: from `cache` where still valid
     (`stamps` holds each file's size and modification time, as listed)."""
-    if cache is None or stamps is None:
+    if cache is None or stamps is None or parse not in CACHED_TYPES:
         return _parse(site_dir, paths, parse, ctx)
     key = context_key(ctx, parse.__name__)
+    item_type = CACHED_TYPES[parse]
     results: list[Parsed | None] = [
-        cache.get(path, stamps[path], key, ctx.converter.content_files) for path in paths
+        cache.get(path, stamps[path], key, ctx, item_type) for path in paths
     ]
     missing = [index for index, result in enumerate(results) if result is None]
     parsed = _parse(site_dir, [paths[index] for index in missing], parse, ctx)
@@ -93,6 +97,7 @@ def _start_worker(
     site_dir, config, content_files, community_slugs, campaign_slugs, theme_names
 ) -> None:
     global _worker
+    end_with_parent()
     ctx = ParseContext(
         config,
         MarkdownConverter(content_files),

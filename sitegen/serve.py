@@ -63,6 +63,8 @@ class Preview:
             else:
                 self.errors, self.good = None, True
                 what = f"{len(changed)} changed file(s)" if changed else "start"
+                for warning in report.warnings:
+                    _say(str(warning))
                 _say(f"rebuilt ({what}): {report.summary()}")
         if self.errors:
             _say(self.errors + "\n(the last good build is still served; fix the file and save)")
@@ -114,9 +116,18 @@ def error_banner(errors: str) -> str:
 def make_handler(preview: Preview, base: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "sitegen-serve"
+        _head_only = False  # answering HEAD: headers as for GET, no body
 
         def log_message(self, format: str, *args) -> None:
             pass
+
+        def do_HEAD(self) -> None:
+            """What GET would send, without the body (`curl -I`, link checkers)."""
+            self._head_only = True
+            try:
+                self.do_GET()
+            finally:
+                self._head_only = False
 
         def do_GET(self) -> None:
             path = unquote(urlsplit(self.path).path)
@@ -171,6 +182,8 @@ def make_handler(preview: Preview, base: str) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
+            if self._head_only:
+                return
             seen = preview.version
             try:
                 self.wfile.write(f"retry: 500\ndata: {seen}\n\n".encode())
@@ -195,7 +208,8 @@ def make_handler(preview: Preview, base: str) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(data)
+            if not self._head_only:
+                self.wfile.write(data)
 
     return Handler
 

@@ -114,13 +114,7 @@ def test_a_killed_build_leaves_its_files_in_the_cache_and_the_next_run_removes_t
         "build", str(site), "--now", NOW, "--no-cache",
         tmpdir=tmpdir_, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 120
-    # Killed while it prints: once WeasyPrint has copied its fonts into the run's folder.
-    while time.monotonic() < deadline and not any(
-        (site / ".sitegen-cache" / "tmp").glob("run-*/weasyprint-*")
-    ):
-        assert process.poll() is None, "the build ended before it was killed"
-        time.sleep(0.05)
+    _wait_until_printing(site, process)
     process.kill()  # SIGKILL: no cleanup of any kind runs
     process.wait(timeout=10)
     _wait_for_workers_to_go(site)
@@ -131,9 +125,32 @@ def test_a_killed_build_leaves_its_files_in_the_cache_and_the_next_run_removes_t
     assert left_in(tmpdir_) == []
 
 
-def _wait_for_workers_to_go(site: Path) -> None:
+def test_sigterm_to_a_print_build_ends_every_sitegen_process_within_two_seconds(
+    site: Path, tmpdir_: Path
+) -> None:
+    process = sitegen(
+        "build", str(site), "--now", NOW, "--no-cache",
+        tmpdir=tmpdir_, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    _wait_until_printing(site, process)
+    process.terminate()
+    process.wait(timeout=10)
+    _wait_for_workers_to_go(site, seconds=2)
+
+
+def _wait_until_printing(site: Path, process: subprocess.Popen) -> None:
+    """Until WeasyPrint has copied its fonts into the run's folder: print is under way."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(
+        (site / ".sitegen-cache" / "tmp").glob("run-*/weasyprint-*")
+    ):
+        assert process.poll() is None, "the build ended before it was stopped"
+        time.sleep(0.05)
+
+
+def _wait_for_workers_to_go(site: Path, seconds: float = 10) -> None:
     """Print workers of a killed build notice within a second and end."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if not any(
             b"sitegen" in _cmdline(pid) and str(site).encode() in _cmdline(pid)

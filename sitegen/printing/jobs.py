@@ -14,22 +14,22 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import json
 import multiprocessing
-import multiprocessing.connection
 import os
 import shutil
 import sys
 import tempfile
-import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import msgspec
+
 from sitegen.printing import engine
 from sitegen.scratch import TEMP_VARIABLES
+from sitegen.workers import end_with_parent
 
 CACHE_VERSION = "4"  # 4: fonts with CID = glyph index; the check for printing
 IN_FLIGHT_PER_WORKER = 4
@@ -56,6 +56,18 @@ class PrintJob:
 
 
 @dataclass(frozen=True)
+class LayoutMeta:
+    """A cached layout's measures, as stored beside its PDF (checked on read)."""
+
+    body_pt: float | None
+    pages: int
+    fits: bool
+    fits_on: str | None
+    reads: dict[str, str]
+    problems: list[str]
+
+
+@dataclass
 class PrintResult:
     job: PrintJob
     pdf_file: Path  # the PDF, in the cache folder
@@ -141,25 +153,25 @@ class PrintCache:
             return None
         key = job.key
         try:
-            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-            if any(self._current(path) != digest for path, digest in meta["reads"].items()):
+            meta = msgspec.json.decode((self.folder / f"{key}.json").read_bytes(), type=LayoutMeta)
+            if any(self._current(path) != digest for path, digest in meta.reads.items()):
                 return None
             pdf_file = self.folder / f"{key}.pdf"
             if not pdf_file.is_file():
                 return None
-            return PrintResult(
-                job,
-                pdf_file,
-                meta["body_pt"],
-                meta["pages"],
-                meta["fits"],
-                True,
-                meta["reads"],
-                meta["fits_on"],
-                tuple(meta["problems"]),
-            )
-        except (OSError, ValueError, KeyError):
-            return None
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+            return None  # no entry, or a damaged one: made again
+        return PrintResult(
+            job,
+            pdf_file,
+            meta.body_pt,
+            meta.pages,
+            meta.fits,
+            True,
+            meta.reads,
+            meta.fits_on,
+            tuple(meta.problems),
+        )
 
     def load_bytes(self, key: str) -> bytes | None:
         """A file stored under `key` by `store_bytes` (for outputs that are not layouts)."""
@@ -181,18 +193,11 @@ class PrintCache:
         key = job.key
         pdf_file = self.folder / f"{key}.pdf"
         _write_atomically(pdf_file, fitted.pdf)
-        meta = {
-            "body_pt": fitted.body_pt,
-            "pages": fitted.pages,
-            "fits": fitted.fits,
-            "fits_on": fitted.fits_on,
-            "reads": reads,
-            "problems": problems,
-        }
-        # The metadata last: an entry counts only once both files are whole.
-        _write_atomically(
-            self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode("utf-8")
+        meta = LayoutMeta(
+            fitted.body_pt, fitted.pages, fitted.fits, fitted.fits_on, reads, problems
         )
+        # The metadata last: an entry counts only once both files are whole.
+        _write_atomically(self.folder / f"{key}.json", msgspec.json.encode(meta))
         return PrintResult(
             job,
             pdf_file,
@@ -226,22 +231,13 @@ def _start_worker(resources: dict[str, Path], cache: PrintCache, scratch: str) -
     full of reference cycles, and a worker forked during a build would inherit the
     build's paused collector, growing with every layout. Its temporary files go into
     the run's folder (`scratch`), which a worker that was not forked would not know.
-    And it ends when its parent does: a forked worker holds both ends of its task
-    pipe, so a parent that was killed would leave it waiting for work for ever
-    (with the run's temporary folder held)."""
+    And it ends when its parent does (see workers.py)."""
     global _worker
     gc.enable()
     _worker = (resources, cache)
     tempfile.tempdir = scratch
     os.environ.update(dict.fromkeys(TEMP_VARIABLES, scratch))
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
-
-
-def _end_with(parent_sentinel: int) -> None:
-    multiprocessing.connection.wait([parent_sentinel])
-    os._exit(1)  # the parent is gone: nobody wants the rest of this work
+    end_with_parent()
 
 
 def _run_in_worker(job: PrintJob) -> PrintResult:

@@ -1,0 +1,67 @@
+"""What the cache stores, as plain typed data: never anything that runs code when read.
+
+The cache lives in the site folder, and site folders are passed on (a zip from
+a colleague, a copy from a shared drive), so what is read back from it is
+untrusted: pickle would run whatever a crafted cache asks for. Entries are
+MessagePack, decoded by msgspec against the very dataclasses they were made
+from, so a damaged or crafted entry is a `CacheEntryError` (and is dropped and
+made again), never code run and never an object of an unexpected shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from sitegen.model import Body
+
+T = TypeVar("T")
+
+CacheEntryError = (msgspec.DecodeError, msgspec.ValidationError)
+
+
+def _encode_hook(value: Any) -> Any:
+    if isinstance(value, PurePosixPath | Path):
+        return value.as_posix()
+    if isinstance(value, Body):
+        return None  # bodies have a column of their own
+    raise NotImplementedError(f"the cache cannot keep a {type(value).__name__}")
+
+
+def _decode_hook(wanted: type, value: Any) -> Any:
+    if wanted is Path and isinstance(value, str):
+        return Path(value)
+    if wanted is Body and value is None:
+        return Body("")
+    raise NotImplementedError(f"not a {wanted.__name__}")
+
+
+_encoder = msgspec.msgpack.Encoder(enc_hook=_encode_hook)
+_decoders: dict[Any, msgspec.msgpack.Decoder] = {}
+
+
+def encode(value: Any) -> bytes:
+    return _encoder.encode(value)
+
+
+def decode(data: bytes, wanted: type[T]) -> T:
+    """`data` as a `wanted`, checked field by field; raises one of CacheEntryError."""
+    decoder = _decoders.get(wanted)
+    if decoder is None:
+        decoder = _decoders[wanted] = msgspec.msgpack.Decoder(wanted, dec_hook=_decode_hook)
+    return decoder.decode(data)
+
+
+def in_zone(item: T, tz: ZoneInfo) -> T:
+    """`item` with its moments back in the site's time zone (MessagePack keeps them in UTC)."""
+    changes = {
+        f.name: value.astimezone(tz)
+        for f in dataclasses.fields(item)  # type: ignore[arg-type]
+        if isinstance(value := getattr(item, f.name), datetime)
+    }
+    return dataclasses.replace(item, **changes) if changes else item  # type: ignore[type-var]
