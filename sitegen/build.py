@@ -36,6 +36,7 @@ from sitegen.writer import (
     WriteReport,
     check_output_folder,
     claim_output_folder,
+    remove_leftovers_beside,
     write_in_place,
 )
 
@@ -131,6 +132,7 @@ def _build(
     use_cache: bool,
 ) -> BuildReport:
     started = time.perf_counter()
+    remove_leftovers_beside(out_dir)
     records = BuildRecords(cache_path(site_dir), out_dir)
     previous = records.load() if use_cache else None
     content_files = list_content_files(site_dir / "content")

@@ -6,6 +6,10 @@ Choices, and why:
 - Every link and image is checked: `other.md` becomes a reference to that item's
   page, `../assets/x.png` to the published asset; a target that does not exist is
   an error; only http(s), mailto and tel schemes survive.
+- An image from another website stays on the web page (staff paste image links,
+  and the resident's phone can fetch it), with a warning: that site may change
+  or remove it, and print leaves it out (a poster is made from the site's own
+  files only, never from the Internet), showing its alt text instead.
 - Internal targets are written as `sitegen-ref:<content path>` so the HTML does not
   depend on slugs or on where the page is published; `sitegen.urls.resolve_refs`
   turns them into relative URLs for each output.
@@ -85,6 +89,8 @@ class _LinkChecker(Treeprocessor):
         parts = urlsplit(raw)
         scheme = parts.scheme.lower()
         if scheme in SAFE_SCHEMES or (not scheme and not parts.path and parts.fragment):
+            if element.tag == "img":
+                result.broken.append(_remote_image(raw))
             return
         if scheme or raw.startswith("//"):
             del element.attrib[attribute]
@@ -104,6 +110,18 @@ class _LinkChecker(Treeprocessor):
         result.refs.add(target)
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         element.set(attribute, f"{REF_SCHEME}{target}{fragment}")
+
+
+def _remote_image(raw: str) -> BrokenLink:
+    name = posixpath.basename(urlsplit(raw).path) or "image.png"
+    return BrokenLink(
+        raw,
+        f"the image `{raw}` is on another website: the web page shows it from there while "
+        "that site keeps it, and posters and leaflets leave it out (print uses only the "
+        "site's own files)",
+        f"save the image into content/assets/ and write ![…](../assets/{name}) instead",
+        severity="warning",
+    )
 
 
 class _HeadingIds(Treeprocessor):

@@ -170,8 +170,9 @@ def _read_markdown_file(
         return None
     values = reader.read_map(node, schema, line=parts.front_matter_line)
     body = ctx.converter.convert(parts.body, content_path)
-    for broken in body.broken:
-        line = _line_of(parts.body, broken.target, parts.body_line)
+    searched_from = 0
+    for broken in body.broken:  # in the order they appear: each is sought after the last
+        line, searched_from = _line_of(parts.body, broken.target, parts.body_line, searched_from)
         if broken.severity == "warning":
             ctx.diagnostics.warning(reader.where(line), broken.message, broken.hint)
         else:
@@ -180,9 +181,15 @@ def _read_markdown_file(
     return _MarkdownFile(node, values, body, parts.body_line, parts.body, digest)
 
 
-def _line_of(body: str, needle: str, first_line: int) -> int:
-    index = body.find(needle)
-    return first_line + body.count("\n", 0, index) if index >= 0 else first_line
+def _line_of(body: str, needle: str, first_line: int, start: int) -> tuple[int, int]:
+    """The line of `needle` in `body` at or after offset `start` (else anywhere), and
+    the offset just after it."""
+    index = body.find(needle, start)
+    if index < 0:
+        index = body.find(needle)
+    if index < 0:
+        return first_line, start
+    return first_line + body.count("\n", 0, index), index + len(needle)
 
 
 def _slug(

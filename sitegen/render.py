@@ -19,6 +19,8 @@ from sitegen.siteview import SiteView
 from sitegen.themes import make_environment, static_dir_name
 
 _HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
+_REMOTE_IMAGE = re.compile(r'<img\b[^>]*\bsrc="(?:https?:)?//[^>]*>', re.IGNORECASE)
+_ALT = re.compile(r'\balt="([^"]*)"')
 WEEKDAYS = "一二三四五六日"
 STATE_LABELS = {"draft": "草稿", "scheduled": "待发布", "current": "有效", "expired": "已过期"}
 
@@ -117,6 +119,8 @@ class Renderer:
 
         def body(item: Document, anchors: bool = True) -> Markup:
             html = urls.resolve_refs(item.body_html, here, self.targets)
+            if here.startswith("print/"):
+                html = _REMOTE_IMAGE.sub(_image_alt, html)
             # Print sheets put several bodies on one page: their heading ids would clash.
             return Markup(html if anchors else _HEADING_ID.sub(r"\1", html))
 
@@ -158,6 +162,13 @@ class Renderer:
                 url(f"print/posters/{n.slug}.pdf") if self.has_poster(n) else None
             ),
         }
+
+
+def _image_alt(image: re.Match[str]) -> str:
+    """What print shows for an image from another website: its alt text, if any
+    (parsing warned that it is left out)."""
+    alt = _ALT.search(image.group(0))
+    return f'<span class="image-left-out">{alt.group(1)}</span>' if alt and alt.group(1) else ""
 
 
 def _paged(folder: str, number: int) -> str:

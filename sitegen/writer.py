@@ -1,27 +1,40 @@
-"""Writing a build: only what changed, and only once everything has rendered.
+"""Writing a build: only what changed, and all at once.
 
 Every output is rendered first; the files whose bytes differ from the previous
-output go into a hidden staging folder beside it. Only when the whole build has
-rendered are they moved in (one rename each) and the files that no longer
-belong removed. So a build that fails on bad content, a template error or
-anything else while rendering leaves `output/` exactly as it was; unchanged
-files are never touched, keeping their modification times so an upload tool
-sees nothing to send; and a build with no change costs no writes at all, even
-for ten thousand pages. Dotfiles in the output folder (`.git`, `.htaccess`) are
-never touched.
+output go into a hidden staging folder beside it. Only once the whole build has
+rendered does the new site replace the old, in one atomic step (swap.py). So a
+build that fails on bad content, a template error or anything else leaves
+`output/` exactly as it was, and one killed or cut off by a power loss leaves
+the old site or the new one, never a mix; unchanged files are never touched,
+keeping their modification times so an upload tool sees nothing to send; and a
+build with no change costs no writes at all, even for ten thousand pages.
+Dotfiles at the top of the output folder (`.git`, `.htaccess`) are kept.
+
+Where no atomic swap is possible (an output folder that is a mount point, a
+file system without hard links), the staged files are moved in one by one: a
+failed build still leaves `output/` untouched, but a power cut during those
+moves can leave some pages new and some old.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import UserError
+from sitegen.swap import (
+    MARKER,
+    folder_locked,
+    lock_folder,
+    prepare_spare,
+    remove_empty_folders,
+    remove_leftovers,
+    staging_prefix,
+    swap_in,
+)
 
-MARKER = ".sitegen-output"
 MARKER_TEXT = b"This folder is made by sitegen: each build replaces it.\n"
 
 
@@ -57,15 +70,17 @@ def check_output_folder(out_dir: Path, site_dir: Path) -> None:
 
 
 class StagedOutput:
-    """Changed files, staged; `commit(planned)` moves them in and removes the stale."""
+    """Changed files, staged; `commit(planned)` makes them and the unchanged ones the output."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-        self.staging = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
+        self.out_dir = Path(os.path.realpath(out_dir))  # given a link, replace what it leads to
+        self.staging = self.out_dir.parent / f"{staging_prefix(self.out_dir)}{os.getpid()}"
         self.report = WriteReport()
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
-        self.staging.mkdir(parents=True)
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        with folder_locked(self.out_dir.parent):
+            remove_leftovers(self.out_dir)
+            self.staging.mkdir()
+        self._held = lock_folder(self.staging)  # tells other builds this one is alive
 
     def write(self, path: str, data: bytes) -> None:
         try:
@@ -81,15 +96,36 @@ class StagedOutput:
         self.report.written += 1
 
     def commit(self, planned: set[str], made_last_time: set[str] | None = None) -> WriteReport:
-        """Move the staged files in, then remove what is not in `planned` (dotfiles aside).
+        """Make the output exactly `planned` (its top-level dotfiles aside), all at once.
 
         `made_last_time`, the files the last build left, spares walking the whole
         folder to find those no longer planned."""
-        if not (self.out_dir / MARKER).exists():
-            (self.staging / MARKER).write_bytes(MARKER_TEXT)
-        if not self.out_dir.exists():
-            os.rename(self.staging, self.out_dir)  # a first build: nothing to keep or remove
+        try:
+            if not self.out_dir.exists():
+                (self.staging / MARKER).write_bytes(MARKER_TEXT)
+                os.rename(self.staging, self.out_dir)  # a first build: nothing to keep
+                return self.report
+            there = _files(self.out_dir) if made_last_time is None else made_last_time
+            stale = {path for path in there - planned if (self.out_dir / path).is_file()}
+            self.report.removed = len(stale)
+            if self.report.written == 0 and not stale:
+                return self.report  # nothing changed: nothing is written
+            if not (self.out_dir / MARKER).exists():
+                (self.staging / MARKER).write_bytes(MARKER_TEXT)
+            with folder_locked(self.out_dir.parent):
+                spare = None
+                if not os.path.ismount(self.out_dir):
+                    spare = prepare_spare(self.out_dir, self.staging, planned)
+                if spare is None:
+                    self._move_in_one_by_one(stale)
+                else:
+                    swap_in(spare, self.out_dir, there)
             return self.report
+        finally:
+            self.discard()
+
+    def _move_in_one_by_one(self, stale: set[str]) -> None:
+        """Where no atomic swap is possible: each staged file renamed over the old one."""
         for root, dirs, names in os.walk(self.staging):
             destination = self.out_dir / os.path.relpath(root, self.staging)
             for name in list(dirs):
@@ -97,38 +133,24 @@ class StagedOutput:
                     os.rename(os.path.join(root, name), destination / name)
                     dirs.remove(name)
             for name in names:
-                _move(os.path.join(root, name), destination / name)
-        if made_last_time is None:
-            stale = _files(self.out_dir) - planned
-        else:
-            stale = {p for p in made_last_time - planned if (self.out_dir / p).is_file()}
+                os.replace(os.path.join(root, name), destination / name)
         for path in stale:
             (self.out_dir / path).unlink()
-        _remove_empty_folders(self.out_dir, {str(Path(path).parent) for path in stale})
-        self.report.removed = len(stale)
-        shutil.rmtree(self.staging, ignore_errors=True)
-        return self.report
+        remove_empty_folders(self.out_dir, {str(Path(path).parent) for path in stale})
 
     def discard(self) -> None:
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _move(source: str, target: Path) -> None:
-    """Move a staged file over the one it replaces. The old file is removed first:
-    renaming over an existing file makes ext4 flush the new one to disk at once,
-    which on a busy disk costs a tenth of a second or more a file."""
-    with contextlib.suppress(FileNotFoundError):
-        target.unlink()
-    os.rename(source, target)
-
-
-def _remove_empty_folders(root: Path, folders: set[str]) -> None:
-    """Remove the given folders under `root` and their parents while they are empty."""
-    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
-        current = root / folder
-        while current != root and current.is_dir() and not any(current.iterdir()):
-            current.rmdir()
-            current = current.parent
+def remove_leftovers_beside(out_dir: Path) -> None:
+    """What killed builds left beside `out_dir`, put right (see swap.py)."""
+    out_dir = Path(os.path.realpath(out_dir))
+    if out_dir.parent.is_dir():
+        with folder_locked(out_dir.parent):
+            remove_leftovers(out_dir)
 
 
 def _files(folder: Path) -> set[str]:

@@ -147,6 +147,32 @@ def test_output_folder_swap_keeps_dotfiles_and_unchanged_files(make_site, tmp_pa
         "output",
     ]
 
+    # a change swaps in a whole new folder: the dotfiles and unchanged files come along
+    notice = site / "content/notices/2026-11-18-停水通知.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("停水", "停水（改）", 1), "utf-8")
+    build(site)
+    after = tree_digest(out)
+    assert after[".git/HEAD"] == before[".git/HEAD"] and after[".htaccess"] == before[".htaccess"]
+    assert after["communities/huashan/index.html"] == before["communities/huashan/index.html"]
+    assert after["index.html"] != before["index.html"]
+
+
+def test_the_next_build_puts_back_dotfiles_a_killed_build_had_moved(make_site) -> None:
+    """A build killed between moving the output's dotfiles into the spare folder and
+    the swap leaves them there: the next build moves them back, and removes the
+    staging folder a killed build left."""
+    site = make_site()
+    build(site)
+    spare, staging = site / ".output.spare", site / ".output.staging-999999"
+    (spare / ".git").mkdir(parents=True)
+    (spare / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    staging.mkdir()
+    (staging / "index.html").write_text("half a site")
+    build(site)
+    assert (site / "output/.git/HEAD").read_text() == "ref: refs/heads/main\n"
+    assert not staging.exists() and not (spare / ".git").exists()
+    assert "half a site" not in (site / "output/index.html").read_text(encoding="utf-8")
+
 
 def test_failed_build_leaves_previous_output_untouched(make_site) -> None:
     site = make_site()

@@ -231,3 +231,39 @@ def test_a_crafted_or_damaged_cache_runs_nothing_and_is_made_again(
     result = run_sitegen("build", str(site), "--now", NOW)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert contents(site / "output") == clean
+
+
+def test_an_image_from_another_website_is_kept_on_the_page_and_left_out_of_print(
+    make_site,
+) -> None:
+    notice = "content/notices/2026-11-18-停水通知.md"
+    site = make_site()
+    text = (site / notice).read_text(encoding="utf-8")
+    (site / notice).write_text(
+        text + "\n停水范围见图：\n\n![停水范围示意图](https://example.com/maps/pipe.png)\n\n"
+        "![](http://example.com/x.png)\n",
+        encoding="utf-8",
+    )
+    line = text.count("\n") + 4  # a blank line, the sentence, a blank line, the image
+    warning = (
+        f"{notice}:{line}: warning: the image `https://example.com/maps/pipe.png` is on another "
+        "website: the web page shows it from there while that site keeps it, and posters and "
+        "leaflets leave it out"
+    )
+    hint = "hint: save the image into content/assets/ and write ![…](../assets/pipe.png) instead"
+    checked = run_sitegen("check", str(site), "--now", NOW)
+    assert checked.returncode == 0, checked.stderr
+    assert warning in checked.stderr and hint in checked.stderr, checked.stderr
+    assert f"{notice}:{line + 2}: warning: the image `http://example.com/x.png`" in checked.stderr
+
+    built = run_sitegen("build", str(site), "--now", NOW)
+    assert built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stderr
+    assert warning in built.stderr
+    page = (site / "output/notices/2026-11-18-ting-shui-tong-zhi/index.html").read_text("utf-8")
+    assert 'src="https://example.com/maps/pipe.png"' in page
+    poster = site / "output/print/posters/2026-11-18-ting-shui-tong-zhi.pdf"
+    shown = subprocess.run(
+        ["pdftotext", str(poster), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "停水范围示意图" in shown  # the alt text stands in for the image
