@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import ContentError, Diagnostic, UserError
+from sitegen.errors import ContentError, Diagnostic, UserError, fault_message
 from sitegen.fields import Invalid, parse_moment
 from sitegen.load import site_timezone
 from sitegen.visibility import Flags
@@ -30,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as err:
         print(f"sitegen: {err}", file=sys.stderr)
         return 1
+    except OSError as err:  # the system's fault, not the content's: a full disk, a read-only folder
+        print(f"sitegen: {fault_message(err)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
+        print("sitegen: stopped; nothing already published was changed", file=sys.stderr)
         return 130
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,3 +70,36 @@ class ContentError(UserError):
         self.diagnostics = diagnostics
         count = len([d for d in diagnostics if d.severity == "error"])
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the content")
+
+
+_FAULTS = {
+    errno.ENOSPC: (
+        "the disk is full",
+        "free some space (or build elsewhere with --out), then build again",
+    ),
+    errno.EDQUOT: ("the disk quota is used up", "free some space, then build again"),
+    errno.EROFS: (
+        "the folder is on a read-only disk",
+        "build onto a disk you can write to, for example with --out",
+    ),
+    errno.EACCES: (
+        "permission denied",
+        "check that your account may write there (or build elsewhere with --out)",
+    ),
+    errno.EPERM: (
+        "the system does not allow this",
+        "check that your account may write there (or build elsewhere with --out)",
+    ),
+    errno.ENOENT: ("a file or folder is missing", "check the path, then run the command again"),
+    errno.EIO: ("the disk reported a read or write error", "check the disk, then build again"),
+}
+
+
+def fault_message(error: OSError) -> str:
+    """One line for a fault of the system (a full disk, a read-only folder) and what to do."""
+    what, hint = _FAULTS.get(
+        error.errno or 0,
+        (error.strerror or str(error), "fix the cause, then run the command again"),
+    )
+    where = f": {error.filename}" if error.filename else ""
+    return f"{what}{where}; nothing already published was changed\n    hint: {hint}"

@@ -241,22 +241,48 @@ def moment(node: Node, reader: FieldReader, *, end_of_day: bool = False) -> date
     return parse_moment(raw, reader.tz, end_of_day=end_of_day)
 
 
-def moment_end(node: Node, reader: FieldReader) -> datetime:
-    return moment(node, reader, end_of_day=True)
+def moment_end(node: Node, reader: FieldReader) -> datetime | None:
+    """An end (`expires`, a campaign's `end`); one in the year 9999 means never (None)."""
+    raw = _scalar(node, "a date").text.strip()
+    if raw.startswith("9999-"):
+        return None
+    return parse_moment(raw, reader.tz, end_of_day=True)
 
 
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_HINT = "write it as 2026-11-20, 2026-11-20 09:00 or 2026-11-20T09:00:00+08:00"
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
 def parse_moment(raw: str, tz: ZoneInfo, *, end_of_day: bool = False) -> datetime:
-    """Parse the date forms users write; raises Invalid with a hint for anything else."""
+    """Parse the date forms users write; raises Invalid with a hint for anything else.
+
+    A moment written with another offset is taken to the site's time zone, so it
+    shows as the date and time residents there read. Years outside 1900-9998 are
+    refused: they are typing slips, and at the ends of Python's calendar a time
+    zone can carry a moment past them."""
+    moment = _parse_moment(raw, tz, end_of_day)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(
+            f"`{raw}`: the year {moment.year} is not a year a notice belongs to "
+            f"(sitegen takes {FIRST_YEAR} to {LAST_YEAR})",
+            "check the year; for a notice that never expires, leave `expires` out "
+            "(or write `expires: 9999-12-31`)",
+        )
+    return moment
+
+
+def _parse_moment(raw: str, tz: ZoneInfo, end_of_day: bool) -> datetime:
     cleaned = raw.strip()
     if _DATE_ONLY.fullmatch(cleaned):
         try:
             day = date.fromisoformat(cleaned)
         except ValueError:
             raise Invalid(f"`{raw}` is not a real date", _DATE_HINT) from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            return datetime.combine(day, time(0, 0))  # refused by the caller, by its year
         start = datetime.combine(day, time(0, 0), tzinfo=tz)
         return start + timedelta(days=1) if end_of_day else start
     try:
@@ -266,4 +292,6 @@ def parse_moment(raw: str, tz: ZoneInfo, *, end_of_day: bool = False) -> datetim
         if re.fullmatch(r"\d{4}[/.年]\d{1,2}[/.月]\d{1,2}日?", cleaned):
             hint = "use dashes: " + _DATE_HINT
         raise Invalid(f"expected a date, found `{raw}`", hint) from None
-    return value.replace(tzinfo=tz) if value.tzinfo is None else value
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return value  # refused by the caller, by its year
+    return value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)

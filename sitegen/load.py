@@ -25,7 +25,7 @@ from sitegen.parse import (
 from sitegen.parse_cache import ParseCache, Stamp
 from sitegen.parse_pool import parse_files
 from sitegen.sitefiles import Listing, Refused, describe, list_files
-from sitegen.slugs import slugify
+from sitegen.slugs import NOT_ON_WINDOWS, is_reserved_name, slugify
 from sitegen.sourcetext import UndecodableFile, decode_source
 from sitegen.themes import ThemeLibrary
 
@@ -151,6 +151,7 @@ def load_site(
         for static in theme_static_files(theme, site_dir).values():
             _report_refused(static.refused, diagnostics)
 
+    _warn_of_names_windows_refuses(files, diagnostics)
     if diagnostics.errors or site_theme is None:
         return None
     return SiteContent(
@@ -164,6 +165,24 @@ def load_site(
         theme=site_theme,
         campaign_themes=campaign_themes,
     )
+
+
+def _warn_of_names_windows_refuses(files: list[str], diagnostics: Diagnostics) -> None:
+    """Assets are published under their own names: say which of them a Windows PC or
+    an IIS host would refuse (a site is often copied through one)."""
+    for path in files:
+        if not path.startswith("assets/"):
+            continue
+        parts = path.split("/")
+        if any(NOT_ON_WINDOWS.search(part) or is_reserved_name(part) for part in parts):
+            diagnostics.warning(
+                SourceRef(Path("content") / path),
+                'this name cannot be used on Windows (it holds one of : * ? " < > | or is a '
+                "name such as con, aux or nul): the site cannot be copied to a Windows PC "
+                "or an IIS host",
+                "rename the file, using letters, digits, hyphens and Chinese characters, "
+                "and change the links to it",
+            )
 
 
 def theme_static_files(theme: Theme, site_dir: Path) -> dict[Path, Listing]:
@@ -203,8 +222,7 @@ class _FileReader:
         except UndecodableFile as err:
             self.diagnostics.items.append(err.diagnostic)
             return None
-        if decoded.warning:
-            self.diagnostics.items.append(decoded.warning)
+        self.diagnostics.items.extend(decoded.warnings)
         return decoded.text
 
     def parse_all(

@@ -124,6 +124,30 @@ def _remote_image(raw: str) -> BrokenLink:
     )
 
 
+MAX_INDENT = 64  # columns: sixteen levels of list; Python-Markdown recurses once a level
+MAX_QUOTES = 16
+
+
+def _too_deep(text: str) -> BrokenLink | None:
+    """The problem with a body nested deeper than anyone writes (which would make
+    Python-Markdown recurse past its limit, or run for minutes), if it is."""
+    for line in text.split("\n"):
+        stripped = line.lstrip(" \t>")
+        prefix = line[: len(line) - len(stripped)]
+        if prefix.count(">") > MAX_QUOTES or len(prefix.expandtabs(4)) > MAX_INDENT:
+            return _nested_too_deeply(line)
+    return None
+
+
+def _nested_too_deeply(line: str) -> BrokenLink:
+    return BrokenLink(
+        line,
+        f"the text is nested too deeply to show (sitegen reads lists and quotes up to "
+        f"{MAX_INDENT // 4} levels, {MAX_INDENT} spaces of indentation)",
+        "remove the extra indentation or `>` marks at the start of this line",
+    )
+
+
 class _HeadingIds(Treeprocessor):
     """Gives each heading an id made from its text, Chinese kept (`#一基本情况`),
     unique within the body, exactly as the toc extension names them, without the
@@ -183,10 +207,16 @@ class MarkdownConverter:
 
     def convert(self, text: str, source: str) -> Rendered:
         """Convert the body of the content file `source` (posix path under content/)."""
+        too_deep = _too_deep(text)
+        if too_deep is not None:
+            return Rendered("", broken=[too_deep])
         self.current = Rendered("")
         self.base_dir = posixpath.dirname(source)
         self._md.reset()
-        self.current.html = self._md.convert(text)
+        try:
+            self.current.html = self._md.convert(text)
+        except RecursionError:  # nesting of some other kind, past Python's limit
+            return Rendered("", broken=[_nested_too_deeply(text.lstrip().split("\n")[0])])
         return self.current
 
     def resolve(self, path: str) -> str | None:

@@ -35,7 +35,7 @@ from sitegen.model import (
     SiteConfig,
     StaffMember,
 )
-from sitegen.slugs import is_valid_slug, slugify
+from sitegen.slugs import host_safe, is_reserved_name, is_valid_slug, slugify
 from sitegen.yamlnodes import Map, Node, Scalar, YamlSyntaxError, parse_yaml
 
 MIN_SLOGAN_WIDTH_CM = 20.0  # of cloth between a banner's two hems, at the least
@@ -198,16 +198,31 @@ def _slug(
     """The item's address, and the line of its `slug:` (None: made from the file name)."""
     if "slug" in values:
         slug, line = values["slug"], _key_line(node, "slug")
-        if not is_valid_slug(slug):
+        if is_reserved_name(slug):
+            reader.error(
+                line,
+                f"`slug: {slug}` is a name Windows keeps for itself: a site with it cannot "
+                "be copied to a Windows PC or served by IIS",
+                f"write `slug: {host_safe(slug.lower())}`",
+            )
+        elif not is_valid_slug(slug):
             reader.error(
                 line,
                 f"`slug` may use only a-z, 0-9 and hyphens, found `{slug}`",
-                f"write `slug: {slugify(slug) or 'notice-1'}`",
+                f"write `slug: {host_safe(slugify(slug)) or 'notice-1'}`",
             )
         return slug, line
     slug = slugify(source.stem)
     if not slug:
         reader.error(1, "cannot make an address from the file name", "add a `slug:` line")
+    elif is_reserved_name(slug):
+        reader.diagnostics.warning(
+            reader.where(1),
+            f"the address `{slug}` (from the file name) is a name Windows keeps for itself, "
+            f"so `{host_safe(slug)}` is used instead",
+            "rename the file, or add a `slug:` line to choose the address",
+        )
+        slug = host_safe(slug)
     return slug, None
 
 
@@ -255,7 +270,7 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
             f"unknown campaign `{campaign}`",
             _suggest(campaign, ctx.campaign_slugs, "campaigns are"),
         )
-    if "date" in values and "expires" in values and values["expires"] <= values["date"]:
+    if "date" in values and values.get("expires") and values["expires"] <= values["date"]:
         reader.error(
             _key_line(node, "expires"),
             f"`expires` ({_written(node, 'expires')}) is not after `date` ({_written(node, 'date')})",
@@ -310,7 +325,7 @@ def parse_campaign(
     slug, slug_line = _slug(values, node, source, reader)
     communities = _check_audience(values, node, reader, ctx)
     _check_theme(values, node, reader, ctx.theme_names)
-    if "start" in values and "end" in values and values["end"] <= values["start"]:
+    if "start" in values and values.get("end") and values["end"] <= values["start"]:
         reader.error(_key_line(node, "end"), "`end` is not after `start`", "check the two dates")
     banner = values.get("banner", {})
     spec = BannerSpec(**banner)
@@ -382,6 +397,13 @@ def parse_community(
     errors_before = len(ctx.diagnostics.errors)
     values = reader.read_map(node, schemas.COMMUNITY)
     slug = slugify(PurePosixPath(content_path).stem)
+    if is_reserved_name(slug):
+        reader.error(
+            1,
+            f"the file name `{slug}` is a name Windows keeps for itself: the community's "
+            "pages could not be copied to a Windows PC or served by IIS",
+            f"rename the file, for example to {host_safe(slug)}.yaml",
+        )
     boards = [
         Board(**entry) for entry in values.get("boards", []) if {"id", "location"} <= entry.keys()
     ]

@@ -39,8 +39,7 @@ def read_and_parse(site_dir: Path, content_path: str, parse: Parse, ctx: ParseCo
         decoded = decode_source((site_dir / shown).read_bytes(), shown)
     except UndecodableFile as err:
         return None, [err.diagnostic]
-    if decoded.warning:
-        diagnostics.items.append(decoded.warning)
+    diagnostics.items.extend(decoded.warnings)
     item = parse(decoded.text, shown, content_path, replace(ctx, diagnostics=diagnostics))
     return item, diagnostics.items
 

@@ -8,8 +8,10 @@ stays up with the errors shown on top of every page, until a save fixes them.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
+import ipaddress
 import mimetypes
 import sys
 import threading
@@ -21,7 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sitegen.build import CACHE_DIR, build, print_only
-from sitegen.errors import ContentError, UserError
+from sitegen.errors import ContentError, UserError, fault_message
 from sitegen.load import site_timezone
 from sitegen.visibility import Flags
 
@@ -60,6 +62,12 @@ class Preview:
                 self.errors = "\n".join(str(d) for d in err.diagnostics) + f"\nsitegen: {err}"
             except UserError as err:
                 self.errors = f"sitegen: {err}"
+            except OSError as err:
+                self.errors = f"sitegen: {fault_message(err)}"
+            except Exception as err:  # a bug: still shown in the page, and the preview goes on
+                self.errors = (
+                    f"sitegen: the rebuild failed unexpectedly ({type(err).__name__}: {err})"
+                )
             else:
                 self.errors, self.good = None, True
                 what = f"{len(changed)} changed file(s)" if changed else "start"
@@ -130,7 +138,17 @@ def make_handler(preview: Preview, base: str) -> type[BaseHTTPRequestHandler]:
                 self._head_only = False
 
         def do_GET(self) -> None:
-            path = unquote(urlsplit(self.path).path)
+            try:
+                self._get()
+            except (OSError, ValueError) as err:  # a name the file system cannot hold
+                if isinstance(err, ConnectionError):
+                    return
+                self._send(HTTPStatus.BAD_REQUEST, b"bad request", "text/plain")
+
+        def _get(self) -> None:
+            path = unquote(urlsplit(self.path).path, errors="strict")
+            if "\x00" in path or ".." in path.split("/"):
+                return self._send(HTTPStatus.BAD_REQUEST, b"bad request", "text/plain")
             if path in ("/", "") and base != "/":
                 return self._redirect(base)
             if not path.startswith(base):
@@ -240,22 +258,70 @@ def normalise_base(base: str) -> str:
 
 def serve(site_dir: Path, host: str, port: int, base: str, flags: Flags, poll: bool) -> int:
     """Build, serve and rebuild on every change until interrupted."""
-    from sitegen.watch import watch
-
     base = normalise_base(base)
     preview = Preview(site_dir, flags)
     preview.rebuild()
     server = bind(host, port, make_handler(preview, base))
-    observer = watch(site_dir, preview.rebuild, poll=poll)
+    watcher = Watcher(site_dir, preview, poll)
     address = f"http://{host}:{server.server_address[1]}{base}"
     _say(
         f"serving {site_dir.resolve()} at {address} (drafts {'shown' if flags.drafts else 'hidden'}); Ctrl-C stops"
     )
+    if not is_loopback(host) and (flags.drafts or flags.future):
+        _say(
+            f"warning: --host {host} lets every computer on the network see this preview, "
+            "drafts and notices not yet due among them\n"
+            "    hint: add --no-drafts to hide them, or serve on 127.0.0.1"
+        )
     try:
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     finally:
-        observer.stop()
+        watcher.stop()
         server.server_close()
     return 0
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class Watcher:
+    """The file watcher, started again whenever it stops: a watcher thread that died
+    (a link loop appearing under content/, a folder removed while it was being
+    watched) would otherwise leave the preview silently stale."""
+
+    CHECK_SECONDS = 1.0
+
+    def __init__(self, site_dir: Path, preview: Preview, poll: bool) -> None:
+        from sitegen.watch import watch
+
+        self._start = lambda: watch(site_dir, preview.rebuild, poll=poll)
+        self.preview = preview
+        self.observer = self._start()
+        self._stopping = threading.Event()
+        threading.Thread(target=self._keep_alive, daemon=True).start()
+
+    def _keep_alive(self) -> None:
+        while not self._stopping.wait(self.CHECK_SECONDS):
+            if self.observer.is_alive() and all(e.is_alive() for e in self.observer.emitters):
+                continue
+            _say("the file watcher stopped; it was started again, and the site is rebuilt")
+            with contextlib.suppress(Exception):
+                self.observer.stop()
+            try:
+                self.observer = self._start()
+            except OSError as err:
+                _say(f"the file watcher cannot start ({err.strerror}); trying again")
+                continue
+            self.preview.rebuild(["(watcher restarted)"])
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.observer.stop()

@@ -20,6 +20,22 @@ def is_valid_slug(slug: str) -> bool:
     return bool(_VALID.fullmatch(slug))
 
 
+# Names Windows keeps for devices, with or without an extension and in any case:
+# a site holding `notices/aux/` cannot be copied to a Windows PC or served by IIS.
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])", re.IGNORECASE)
+NOT_ON_WINDOWS = re.compile(r'[:*?"<>|\\]')  # characters no Windows file name may hold
+
+
+def is_reserved_name(name: str) -> bool:
+    """Whether Windows refuses `name` as a file or folder name."""
+    return bool(_RESERVED.fullmatch(name.split(".")[0].rstrip(" ")))
+
+
+def host_safe(slug: str) -> str:
+    """`slug`, or where Windows keeps it for itself, `slug-1`."""
+    return f"{slug}-1" if is_reserved_name(slug) else slug
+
+
 def slugify(name: str) -> str:
     """Turn a file stem or title into a slug of lowercase letters, digits and hyphens."""
     if _HAN.search(name):

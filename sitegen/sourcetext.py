@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,13 @@ from sitegen.errors import Diagnostic, SourceRef
 @dataclass(frozen=True)
 class DecodedText:
     text: str
-    warning: Diagnostic | None = None
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+# Characters no XML document may hold (an Atom feed with one is not XML at all)
+# and no HTML page should: controls other than tab and newline, and the two
+# non-characters. Pasted from PDFs, terminals and old databases.
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 class UndecodableFile(Exception):
@@ -54,7 +61,29 @@ def decode_source(data: bytes, shown_path: Path) -> DecodedText:
         )
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return DecodedText(text, warning)
+    warnings = (warning,) if warning else ()
+    if _UNSHOWABLE.search(text):
+        text, removed = _without_unshowable(text, shown_path)
+        warnings += (removed,)
+    return DecodedText(text, warnings)
+
+
+def _without_unshowable(text: str, shown_path: Path) -> tuple[str, Diagnostic]:
+    """`text` without its control characters, and the warning that says where they were."""
+    found = _UNSHOWABLE.search(text)
+    assert found is not None
+    line = text.count("\n", 0, found.start()) + 1
+    count = len(_UNSHOWABLE.findall(text))
+    codes = ", ".join(sorted({f"U+{ord(c):04X}" for c in _UNSHOWABLE.findall(text)}))
+    more = f" ({count} in all)" if count > 1 else ""
+    return _UNSHOWABLE.sub("", text), Diagnostic(
+        SourceRef(shown_path, line),
+        f"an invisible control character ({codes}) was removed{more}: pages and feeds "
+        "cannot hold it",
+        "it usually comes with text pasted from a PDF or another program; retype the line "
+        "if anything looks wrong",
+        severity="warning",
+    )
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from sitegen.markup import REF_SCHEME
-from sitegen.slugs import slugify
+from sitegen.slugs import host_safe, slugify
 
 INDEX = "index.html"
 
@@ -81,7 +81,7 @@ def term_slugs(terms: Iterable[str]) -> dict[str, str]:
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for term in sorted(set(terms)):
-        base = slugify(term) or "term"
+        base = host_safe(slugify(term) or "term")
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1

@@ -78,11 +78,39 @@ def parse_yaml(text: str, first_line: int = 1) -> Node | None:
         raise YamlSyntaxError(line, _describe(err), hint) from err
     except yaml.YAMLError as err:
         raise YamlSyntaxError(first_line, str(err), None) from err
-    return None if root is None else _convert(root, first_line, text.split("\n"))
+    except RecursionError:
+        raise _too_deep(first_line) from None
+    return None if root is None else _convert(root, first_line, text.split("\n"), set(), 0)
 
 
-def _convert(node: yaml.Node, first_line: int, lines: list[str]) -> Node:
+MAX_DEPTH = 20  # levels of lists and maps; a community profile needs four
+_DEPTH_HINT = "check the indentation and the [ ] and { } here: content never needs this many levels"
+
+
+def _too_deep(line: int) -> YamlSyntaxError:
+    return YamlSyntaxError(
+        line,
+        f"lists and maps are nested more than {MAX_DEPTH} levels deep",
+        _DEPTH_HINT,
+    )
+
+
+def _convert(
+    node: yaml.Node, first_line: int, lines: list[str], seen: set[int], depth: int
+) -> Node:
+    """`node` as our nodes. An alias (`*name`) gives a node already seen: refused, as
+    staff never need them and a few lines of them can stand for billions of values."""
     line = node.start_mark.line + first_line
+    if id(node) in seen:
+        raise YamlSyntaxError(
+            line,
+            f"a YAML alias (`*name`) repeats the value on line {line}: aliases are not "
+            "allowed in content files",
+            "write the value out again where it is needed",
+        )
+    seen.add(id(node))
+    if depth > MAX_DEPTH:
+        raise _too_deep(line)
     if isinstance(node, yaml.ScalarNode):
         end = node.end_mark
         rest = lines[end.line][end.column :] if end.line < len(lines) else ""
@@ -93,7 +121,9 @@ def _convert(node: yaml.Node, first_line: int, lines: list[str]) -> Node:
             comment_after=not node.style and rest.lstrip().startswith("#"),
         )
     if isinstance(node, yaml.SequenceNode):
-        return Seq([_convert(item, first_line, lines) for item in node.value], line)
+        return Seq(
+            [_convert(item, first_line, lines, seen, depth + 1) for item in node.value], line
+        )
     values: dict[str, Node] = {}
     keys: dict[str, int] = {}
     for key_node, value_node in node.value:
@@ -107,7 +137,7 @@ def _convert(node: yaml.Node, first_line: int, lines: list[str]) -> Node:
                 f"the key `{key}` appears twice (first on line {keys[key]})",
                 "keep one of them",
             )
-        values[key] = _convert(value_node, first_line, lines)
+        values[key] = _convert(value_node, first_line, lines, seen, depth + 1)
         keys[key] = key_line
     return Map(values, line, keys)
 
@@ -131,6 +161,8 @@ def _hint_for(err: yaml.MarkedYAMLError, text: str, mark: yaml.Mark | None) -> s
         return "indent with spaces, not tabs"
     if "could not find expected ':'" in problem:
         return "each line should be `key: value`; check the indentation of this and the line above"
+    if "nesting depth" in problem:
+        return _DEPTH_HINT
     if "found undefined alias" in problem or "found unknown escape" in problem:
         return "put the value in quotes"
     return None

@@ -7,6 +7,8 @@ nothing from outside the site folder reaches output/.
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import os
 import pickle
 import signal
@@ -14,6 +16,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -158,9 +162,30 @@ def test_serve_survives_a_link_loop_and_answers_head(make_site) -> None:
             assert reply.headers["Content-Type"] == "text/html; charset=utf-8"
             assert int(reply.headers["Content-Length"]) > 0
             assert reply.read() == b""
+        for bad in ("/%00", "/" + "长" * 300, "/%ff%fe", "/" + "a/" * 5000):
+            assert _status(address, bad) == 400, bad
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+def _status(address: str, path: str) -> int:
+    """The status the server answers a raw request for `path` with (no client quoting)."""
+    parts = urllib.parse.urlsplit(address)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.putrequest("GET", urllib.parse.quote(path, safe="/%"), skip_accept_encoding=True)
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_only_loopback_addresses_count_as_this_computer() -> None:
+    from sitegen.serve import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
 
 
 def _wait_for(process: subprocess.Popen, text: str) -> None:
@@ -267,3 +292,189 @@ def test_an_image_from_another_website_is_kept_on_the_page_and_left_out_of_print
         ["pdftotext", str(poster), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "停水范围示意图" in shown  # the alt text stands in for the image
+
+
+def test_control_characters_are_removed_with_a_warning_and_every_feed_stays_xml(
+    make_site,
+) -> None:
+    from lxml import etree
+
+    site = make_site(
+        {
+            "content/notices/pasted.md": (
+                "---\ntitle: 关于\x00粘贴的通知\ndate: 2026-11-19\n---\n"
+                "第一行。\n\n从表格粘贴\x0b的内容\x00，\x1b[0m还有别的。\n"
+            )
+        }
+    )
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/notices/pasted.md:2: warning: an invisible control character "
+        "(U+0000, U+000B, U+001B) was removed (4 in all)"
+    ) in result.stderr, result.stderr
+    out = site / "output"
+    for feed in [out / "feed.xml", *out.glob("communities/*/feed.xml")]:
+        etree.fromstring(feed.read_bytes())  # raises if it is not XML
+    page = (out / "notices/pasted/index.html").read_text(encoding="utf-8")
+    assert "关于粘贴的通知" in page and "从表格粘贴的内容" in page
+    text = [p.read_text("utf-8") for p in out.rglob("*") if p.suffix in (".html", ".xml", ".txt")]
+    assert not any(ch in page for page in text for ch in "\x00\x0b\x1b")
+
+
+def test_aliases_and_deep_nesting_are_messages_and_serve_survives_them(make_site) -> None:
+    bomb = "".join(
+        f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]\n" if n else "l0: &l0 [哈哈]\n"
+        for n in range(10)
+    )
+    deep_list = "".join("    " * level + "- 层\n" for level in range(3000))
+    site = make_site(
+        {
+            "content/notices/bomb.md": f"---\ntitle: 炸弹\ndate: 2026-11-19\nextra:\n  {bomb.replace(chr(10), chr(10) + '  ')}\n---\n正文\n",
+            "content/notices/deep.md": f"---\ntitle: 很深\ndate: 2026-11-19\n---\n{deep_list}",
+            "content/communities/flow.yaml": "name: 流\nservices: "
+            + "[" * 3000
+            + "]" * 3000
+            + "\n",
+        }
+    )
+    started = time.monotonic()
+    result = run_sitegen("check", str(site), "--now", NOW)
+    assert time.monotonic() - started < 60
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert (
+        "content/notices/bomb.md:5: error: a YAML alias (`*name`) repeats the value on line 5: "
+        "aliases are not allowed in content files"
+    ) in result.stderr, result.stderr
+    assert (
+        "content/notices/deep.md:22: error: the text is nested too deeply to show" in result.stderr
+    )
+    assert "content/communities/flow.yaml:2: error:" in result.stderr
+    assert "nesting depth" in result.stderr or "nested more than" in result.stderr
+
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0"],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        address = serving_address(process)
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(address, timeout=10)
+        assert "构建失败" in failed.value.read().decode("utf-8")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+def test_dates_at_the_edges_of_the_calendar(make_site) -> None:
+    notice = "content/notices/2026-11-18-停水通知.md"
+    site = make_site()
+    text = (site / notice).read_text(encoding="utf-8")
+    (site / notice).write_text(text.replace("expires: 2026-11-25", "expires: 9999-12-31"), "utf-8")
+    (site / "content/notices/far.md").write_text(
+        "---\ntitle: 远古\ndate: 0001-01-01\n---\n正文\n", encoding="utf-8"
+    )
+    (site / "content/notices/offset.md").write_text(
+        "---\ntitle: 夏威夷写的\ndate: 2026-11-19T10:00-11:00\n---\n正文\n", encoding="utf-8"
+    )
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert (
+        "content/notices/far.md:3: error: `date`: `0001-01-01`: the year 1 is not a year a "
+        "notice belongs to (sitegen takes 1900 to 9998)"
+    ) in result.stderr
+    assert result.stderr.count("error:") == 1, result.stderr  # 9999-12-31 means never
+    (site / "content/notices/far.md").unlink()
+    result = run_sitegen("build", str(site), "--now", "9998-06-01", "--no-print")
+    assert result.returncode == 0, result.stderr
+    page = (site / "output/notices/2026-11-18-ting-shui-tong-zhi/index.html").read_text("utf-8")
+    assert "已过期" not in page  # still current in the year 9998
+    offset = (site / "output/notices/offset/index.html").read_text("utf-8")
+    assert "2026年11月20日" in offset  # 10:00 at UTC-11 is 05:00 the next day in Beijing
+    for now in ("0001-01-01", "9999-12-31"):
+        result = run_sitegen("build", str(site), "--now", now, "--no-print")
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert f"sitegen: --now: `{now}`: the year" in result.stderr
+
+
+def test_names_windows_refuses_are_changed_or_refused(make_site) -> None:
+    site = make_site(
+        {
+            "content/notices/aux.md": "---\ntitle: 辅助\ndate: 2026-11-19\n---\n正文\n",
+            "content/assets/报名表?.pdf": "%PDF-1.4\n",
+        }
+    )
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/notices/aux.md:1: warning: the address `aux` (from the file name) is a name "
+        "Windows keeps for itself, so `aux-1` is used instead"
+    ) in result.stderr
+    assert (
+        "content/assets/报名表?.pdf: warning: this name cannot be used on Windows" in result.stderr
+    )
+    assert (site / "output/notices/aux-1/index.html").is_file()
+    assert not (site / "output/notices/aux").exists()
+
+    (site / "content/notices/aux.md").write_text(
+        "---\ntitle: 辅助\ndate: 2026-11-19\nslug: CON\n---\n正文\n", encoding="utf-8"
+    )
+    result = run_sitegen("check", str(site), "--now", NOW)
+    assert result.returncode == 1
+    assert (
+        "content/notices/aux.md:4: error: `slug: CON` is a name Windows keeps for itself"
+        in result.stderr
+    )
+    assert "hint: write `slug: con-1`" in result.stderr
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 32 MB tmpfs of its own (needs root, as in CI)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def test_a_full_or_read_only_disk_is_a_message_and_output_stays_as_it_was(
+    make_site, small_disk: Path
+) -> None:
+    site = make_site()
+    out = small_disk / "site"
+    build = ("build", str(site), "--now", NOW, "--no-print", "--out", str(out))
+    assert run_sitegen(*build).returncode == 0
+    before = tree_digest(out)
+    notice = site / "content/notices/2026-11-18-停水通知.md"
+    notice.write_text(
+        notice.read_text(encoding="utf-8").replace("停水。", "停水，请储水。"), "utf-8"
+    )
+
+    filler = small_disk / "filler"
+    with filler.open("wb") as stream, contextlib.suppress(OSError):
+        while True:
+            stream.write(b"\0" * 65536)
+            stream.flush()
+    result = run_sitegen(*build)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "sitegen: the disk is full" in result.stderr
+    assert "hint: free some space" in result.stderr
+    assert tree_digest(out) == before
+    filler.unlink()
+
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        result = run_sitegen(*build)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "sitegen: the folder is on a read-only disk" in result.stderr
+        assert tree_digest(out) == before
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert run_sitegen(*build).returncode == 0
+    assert "请储水" in (out / "notices/2026-11-18-ting-shui-tong-zhi/index.html").read_text("utf-8")
