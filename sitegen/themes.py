@@ -95,7 +95,10 @@ class ThemeLibrary:
             if parent is None:
                 return None
         logo, logo_theme = values.get("logo"), name
-        if logo and not (folder / "static" / logo).is_file():
+        static = (folder / "static").resolve()
+        if logo and not (
+            (static / logo).resolve().is_relative_to(static) and (static / logo).is_file()
+        ):
             reader.error(
                 node.keys.get("logo") if isinstance(node, Map) else None,
                 f"`logo`: no file `{logo}` in {shown.parent.as_posix()}/static/",

@@ -11,6 +11,7 @@ import contextlib
 import http.client
 import os
 import pickle
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -478,3 +479,50 @@ def test_a_full_or_read_only_disk_is_a_message_and_output_stays_as_it_was(
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
     assert run_sitegen(*build).returncode == 0
     assert "请储水" in (out / "notices/2026-11-18-ting-shui-tong-zhi/index.html").read_text("utf-8")
+
+
+def test_a_theme_logo_outside_its_static_folder_is_an_error(make_site) -> None:
+    site = make_site()
+    (site / "themes/mine/static").mkdir(parents=True)
+    (site / "themes/mine/theme.yaml").write_text(
+        "name: 我的\nextends: default\nlogo: /etc/passwd\n", encoding="utf-8"
+    )
+    settings = site / "content/site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "theme: mine\n", encoding="utf-8")
+    result = run_sitegen("check", str(site), "--now", NOW)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "themes/mine/theme.yaml:3: error: `logo`: no file `/etc/passwd`" in result.stderr
+
+
+def test_serve_starts_its_watcher_again_when_the_watched_folder_goes(make_site, tmp_path) -> None:
+    """content/ removed and put back (a sync tool, a restore from backup): the
+    watcher of the old folder ends; a new one is started and later saves show."""
+    site = make_site()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "serve", str(site), "--port", "0"],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        address = serving_address(process)
+        shutil.copytree(site / "content", tmp_path / "backup")
+        shutil.rmtree(site / "content")
+        shutil.copytree(tmp_path / "backup", site / "content")
+        _wait_for(process, "the file watcher stopped; it was started again")
+        notice = site / "content/notices/2026-11-18-停水通知.md"
+        notice.write_text(
+            notice.read_text(encoding="utf-8").replace("关于临时停水的通知", "恢复以后的通知"),
+            encoding="utf-8",
+        )
+        page = address + "notices/2026-11-18-ting-shui-tong-zhi/"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(page, timeout=10) as reply:
+                if "恢复以后的通知" in reply.read().decode("utf-8"):
+                    break
+            time.sleep(0.3)
+        else:
+            pytest.fail("the save after content/ came back did not show")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
