@@ -15,7 +15,15 @@ from pathlib import Path
 
 from sitegen import feeds
 from sitegen.build_record import BuildRecord, BuildRecords, input_stamps, outputs_as_left
-from sitegen.errors import ContentError, Diagnostic, Diagnostics, SourceRef, UserError
+from sitegen.errors import (
+    ContentError,
+    Diagnostic,
+    Diagnostics,
+    SourceRef,
+    UserError,
+    in_order,
+    refuse_warnings,
+)
 from sitegen.fingerprints import Fingerprints, file_stamp
 from sitegen.load import SiteContent, list_content_files, load_site, theme_static_files
 from sitegen.outputs import Output, check_plan
@@ -118,9 +126,12 @@ def build(
     flags: Flags = NO_FLAGS,
     with_print: bool = True,
     use_cache: bool = True,
+    strict: bool = False,
 ) -> BuildReport:
+    """Build the site into `out_dir`; with `strict`, any warning fails it before
+    anything is written."""
     with scratch_folder(site_dir / CACHE_DIR), _collector_paused():
-        return _build(site_dir, out_dir, now, flags, with_print, use_cache)
+        return _build(site_dir, out_dir, now, flags, with_print, use_cache, strict)
 
 
 def _build(
@@ -130,6 +141,7 @@ def _build(
     flags: Flags,
     with_print: bool,
     use_cache: bool,
+    strict: bool,
 ) -> BuildReport:
     started = time.perf_counter()
     remove_leftovers_beside(out_dir)
@@ -139,9 +151,13 @@ def _build(
     inputs = input_stamps(site_dir, content_files)
     settings = repr((flags, with_print))
     if previous is not None and previous.still_exact(inputs, now, settings, out_dir):
+        if strict:
+            refuse_warnings(previous.warnings)
         return _nothing_changed(previous, time.perf_counter() - started)
 
     view, warnings = check(site_dir, now, flags, use_cache, content_files=content_files)
+    if strict:
+        refuse_warnings(warnings)
     renderer = Renderer(view, with_print=with_print)
     outputs = plan(renderer)
     check_plan(outputs)
@@ -157,7 +173,9 @@ def _build(
             cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
             report.print = make_print(renderer, resources(outputs), cache, staged.write)
             report.files += len(report.print.paths)
-            warnings = sorted([*warnings, *report.print.warnings], key=lambda d: str(d.where))
+            warnings = in_order([*warnings, *report.print.warnings])
+            if strict:
+                refuse_warnings(warnings)
         made = {o.path: o.fingerprint for o in outputs}
         made.update(dict.fromkeys(report.print.paths if report.print else (), None))
         report.write = staged.commit(set(made), set(previous.outputs) if previous else None)

@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import ContentError, Diagnostic, UserError, fault_message
+from sitegen.errors import ContentError, Diagnostic, UserError, fault_message, refuse_warnings
 from sitegen.fields import Invalid, parse_moment
 from sitegen.load import site_timezone
 from sitegen.visibility import Flags
@@ -53,10 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--future", action="store_true", help="include notices dated after now")
     build.add_argument("--no-print", action="store_true", help="skip the print outputs (PDF)")
     build.add_argument("--no-cache", action="store_true", help="use nothing from earlier builds")
+    _strict_argument(build)
     build.set_defaults(run=_run_build)
 
     check = commands.add_parser("check", help="check the content as a build would, writing nothing")
     _site_arguments(check)
+    _strict_argument(check)
     check.set_defaults(run=_run_check)
 
     printing = commands.add_parser(
@@ -119,6 +121,12 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _strict_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--strict", action="store_true", help="fail on any warning (nothing is written)"
+    )
+
+
 def _now(text: str | None, site: Path) -> datetime:
     tz = site_timezone(site)
     if text is None:
@@ -145,6 +153,7 @@ def _run_build(args: argparse.Namespace) -> int:
         Flags(drafts=args.drafts, future=args.future),
         with_print=not args.no_print,
         use_cache=not args.no_cache,
+        strict=args.strict,
     )
     _print_diagnostics(report.warnings)
     print(report.summary() + f" -> {out}")
@@ -191,6 +200,8 @@ def _run_check(args: argparse.Namespace) -> int:
     from sitegen.build import check
 
     view, warnings = check(args.site, _now(args.now, args.site), keep_cache=False)
+    if args.strict:
+        refuse_warnings(warnings)
     _print_diagnostics(warnings)
     print(
         f"checked {len(view.content.notices)} notices, {len(view.content.communities)} communities, "

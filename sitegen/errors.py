@@ -56,7 +56,12 @@ class Diagnostics:
         return [d for d in self.items if d.severity == "warning"]
 
     def sorted(self) -> list[Diagnostic]:
-        return sorted(self.items, key=lambda d: (d.where.path.as_posix(), d.where.line or 0))
+        return in_order(self.items)
+
+
+def in_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Messages in the order of the files and, within one, of line numbers (9 before 10)."""
+    return sorted(diagnostics, key=lambda d: (d.where.path.as_posix(), d.where.line or 0))
 
 
 class UserError(Exception):
@@ -70,6 +75,21 @@ class ContentError(UserError):
         self.diagnostics = diagnostics
         count = len([d for d in diagnostics if d.severity == "error"])
         super().__init__(f"{count} error{'s' if count != 1 else ''} in the content")
+
+
+class WarningsRefused(ContentError):
+    """Warnings, with `--strict`: each counts as an error."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__(diagnostics)
+        count = len(diagnostics)
+        self.args = (f"{count} warning{'s' if count != 1 else ''}, and --strict fails on any",)
+
+
+def refuse_warnings(diagnostics: list[Diagnostic]) -> None:
+    """For `--strict`: raise WarningsRefused if there is any warning."""
+    if diagnostics:
+        raise WarningsRefused(in_order(diagnostics))
 
 
 _FAULTS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -129,3 +130,16 @@ def tree_digest(folder: Path) -> dict[str, tuple[str, int]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+def needs_tools(*names: str):
+    """An autouse fixture that fails (never skips) each test of a module when a tool it
+    checks with is missing: those checks are acceptance criteria."""
+
+    @pytest.fixture(autouse=True)
+    def tools_present() -> None:
+        missing = [name for name in names if not shutil.which(name)]
+        if missing:
+            pytest.fail(f"{', '.join(missing)} missing: scripts/test installs them")
+
+    return tools_present

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from conftest import MINIMAL_SITE, NOW, REPO, Run, run_sitegen
+from conftest import MINIMAL_SITE, NOW, REPO, Run, needs_tools, run_sitegen
 from lxml import html as lxml_html
 
 LATER = "2026-11-23T10:00:00+08:00"  # the day after the water-outage notice expires
@@ -60,10 +60,7 @@ TOO_LONG = re.compile(
     re.M,
 )
 
-pytestmark = pytest.mark.skipif(
-    not all(shutil.which(t) for t in ("pdfinfo", "pdffonts", "pdftotext", "pdftoppm", "zbarimg")),
-    reason="needs poppler-utils and zbar-tools (scripts/test installs them)",
-)
+tools_present = needs_tools("pdfinfo", "pdffonts", "pdftotext", "pdftoppm", "zbarimg")
 
 
 # --- reading the sources, independently of sitegen ----------------------------

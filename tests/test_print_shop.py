@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, run_sitegen, write_site
+from conftest import NOW, REPO, needs_tools, run_sitegen, write_site
 from PIL import Image
 from pypdf import PdfReader
 
@@ -77,10 +77,7 @@ SITE = {
         """,
 }
 
-pytestmark = pytest.mark.skipif(
-    not all(shutil.which(t) for t in ("pdfinfo", "pdftoppm")),
-    reason="needs poppler-utils (scripts/test installs it)",
-)
+tools_present = needs_tools("pdfinfo", "pdftoppm")
 
 
 def boxes(pdf: Path) -> dict[str, tuple[float, float, float, float]]:

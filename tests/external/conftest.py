@@ -42,6 +42,18 @@ CHROMIUM_ARGS = [
 RUN_SCRIPTS_TEST = "run `bash scripts/test` once: it installs every validator"
 
 
+def needs_tools(*names: str):
+    """An autouse fixture failing each test of a module when a tool it checks with is missing."""
+
+    @pytest.fixture(autouse=True)
+    def tools_present() -> None:
+        missing = [name for name in names if not shutil.which(name)]
+        if missing:
+            pytest.fail(f"{', '.join(missing)} missing; {RUN_SCRIPTS_TEST}", pytrace=False)
+
+    return tools_present
+
+
 def _require_file(path: Path, what: str) -> Path:
     if not path.is_file():
         pytest.fail(f"{what} not found at {path}; {RUN_SCRIPTS_TEST}", pytrace=False)

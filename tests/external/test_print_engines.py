@@ -27,7 +27,7 @@ import pypdfium2
 import pytest
 from PIL import Image, ImageChops
 
-from .conftest import NOW, REPO_ROOT
+from .conftest import NOW, REPO_ROOT, needs_tools
 
 LONG_SIDE = 1800  # pixels: each page is drawn at the resolution that makes its long side this
 PATCH = 16  # pixels (4 mm on A4): a character of body text at most
@@ -38,10 +38,7 @@ PATCH_DIFFERENCE = 40  # mean grey levels (of 255) that make a patch differ visi
 ENGINES = ("poppler", "ghostscript", "mupdf", "pdfium")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
-pytestmark = pytest.mark.skipif(
-    not all(shutil.which(t) for t in ("pdftoppm", "pdftotext", "gs", "mutool")),
-    reason="needs poppler-utils, ghostscript and mupdf-tools (scripts/test installs them)",
-)
+tools_present = needs_tools("pdftoppm", "pdftotext", "gs", "mutool")
 
 
 def run(*args: str) -> str:
