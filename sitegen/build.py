@@ -29,7 +29,7 @@ from sitegen.load import SiteContent, list_content_files, load_site, theme_stati
 from sitegen.outputs import Output, check_plan
 from sitegen.parse_cache import ParseCache
 from sitegen.printing.jobs import PrintCache
-from sitegen.printing.plan import print_moments
+from sitegen.printing.plan import planned_outputs, print_moments
 from sitegen.printing.run import PrintReport, make_print
 from sitegen.render import Renderer
 from sitegen.scratch import scratch_folder
@@ -160,7 +160,7 @@ def _build(
         refuse_warnings(warnings)
     renderer = Renderer(view, with_print=with_print)
     outputs = plan(renderer)
-    check_plan(outputs)
+    check_plan(outputs + (planned_outputs(view) if with_print else []))
     check_output_folder(out_dir, site_dir)
     staged = StagedOutput(out_dir)
     kept = previous.unchanged(outputs, out_dir) if previous else set()
@@ -239,13 +239,15 @@ def _print_only(
     view, warnings = check(site_dir, now)
     if notice_slug is not None:
         notice_slug = _current_notice(view, notice_slug)
+    renderer = Renderer(view, with_print=True)
+    site_outputs = plan(renderer)
+    check_plan(site_outputs + planned_outputs(view))
     check_output_folder(out_dir, site_dir)
     claim_output_folder(out_dir)
-    renderer = Renderer(view, with_print=True)
     cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
     report = make_print(
         renderer,
-        resources(plan(renderer)),
+        resources(site_outputs),
         cache,
         lambda path, data: write_in_place(out_dir / path, data),
         only,

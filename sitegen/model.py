@@ -174,6 +174,7 @@ class Board:
     location: str
     paper: str = "A4"
     slots: int = 6
+    line: int | None = field(default=None, compare=False)  # in its profile, for messages
 
 
 @dataclass(frozen=True)

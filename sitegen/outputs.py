@@ -39,7 +39,12 @@ def check_plan(outputs: list[Output]) -> None:
         if normal in seen:
             problems.append(
                 f"{output.made_from} and {seen[normal].made_from} would both be written to `{normal}`\n"
-                "    hint: give one of them another `slug:`"
+                "    hint: "
+                + (
+                    "give one of the boards another `id:`"
+                    if "(board `" in output.made_from
+                    else "give one of them another `slug:`"
+                )
             )
             continue
         seen[normal] = output

@@ -36,7 +36,7 @@ from sitegen.model import (
     StaffMember,
 )
 from sitegen.slugs import host_safe, is_reserved_name, is_valid_slug, slugify
-from sitegen.yamlnodes import Map, Node, Scalar, YamlSyntaxError, parse_yaml
+from sitegen.yamlnodes import Map, Node, Scalar, Seq, YamlSyntaxError, parse_yaml
 
 MIN_SLOGAN_WIDTH_CM = 20.0  # of cloth between a banner's two hems, at the least
 
@@ -404,8 +404,12 @@ def parse_community(
             "pages could not be copied to a Windows PC or served by IIS",
             f"rename the file, for example to {host_safe(slug)}.yaml",
         )
+    board_nodes = node.values.get("boards") if isinstance(node, Map) else None
+    lines = [item.line for item in board_nodes.items] if isinstance(board_nodes, Seq) else []
     boards = [
-        Board(**entry) for entry in values.get("boards", []) if {"id", "location"} <= entry.keys()
+        Board(**entry, line=line)
+        for entry, line in zip(values.get("boards", []), lines, strict=False)
+        if {"id", "location"} <= entry.keys()
     ]
     seen: set[str] = set()
     for board in boards:

@@ -848,3 +848,28 @@ def test_out_a_folder_sitegen_did_not_make_is_refused(
     ]
     assert tree_digest(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["documents", "site"]
+
+
+def test_two_board_packs_at_one_path_are_an_error_naming_both_boards(
+    make_site: Callable[..., Path],
+) -> None:
+    """Community `a-b` with board `c` and community `a` with board `b-c` would both
+    make print/boards/a-b-c.pdf: print outputs are checked with the rest of the plan."""
+    site = build_valid(make_site, None)
+    before = tree_digest(site / "output")
+    board = "boards:\n  - id: {id}\n    location: 门口\n"
+    change(
+        site,
+        {
+            "content/communities/a-b.yaml": "name: 甲乙社区\n" + board.format(id="c"),
+            "content/communities/a.yaml": "name: 甲社区\n" + board.format(id="b-c"),
+        },
+    )
+    for command in ("build", "print"):
+        run = run_sitegen(command, str(site), "--now", NOW)
+        assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
+        assert "content/communities/a-b.yaml:3 (board `c`)" in run.stderr, run.stderr
+        assert "content/communities/a.yaml:3 (board `b-c`)" in run.stderr
+        assert "would both be written to `print/boards/a-b-c.pdf`" in run.stderr
+        assert "hint: give one of the boards another `id:`" in run.stderr
+        assert tree_digest(site / "output") == before

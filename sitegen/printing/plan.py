@@ -19,6 +19,7 @@ from sitegen.model import (
     PaperSpec,
     Theme,
 )
+from sitegen.outputs import Output
 from sitegen.printing import banner_layout, cmyk, glyphs
 from sitegen.printing.engine import SIZE_MARK
 from sitegen.printing.jobs import PrintJob
@@ -60,6 +61,25 @@ def banner_path(campaign: Campaign, number: int) -> str:
 
 def handout_path(campaign: Campaign) -> str:
     return f"print/handouts/{campaign.slug}.pdf"
+
+
+def planned_outputs(view: SiteView) -> list[Output]:
+    """Every print output a build makes at the view's `now` (a PDF and the HTML it is
+    laid out from), with where each comes from: for the collision check of the plan."""
+    made: list[tuple[str, str]] = []
+    for notice in view.current:
+        if wants_poster(notice):
+            made.append((poster_path(notice), notice.source.as_posix()))
+    for community in view.communities:
+        for board in community.boards:
+            where = community.source.as_posix() + (f":{board.line}" if board.line else "")
+            made.append((board_path(community, board), f"{where} (board `{board.id}`)"))
+    for campaign in view.campaigns_to_print:
+        for number in range(1, len(campaign.slogans) + 1):
+            made.append((banner_path(campaign, number), campaign.source.as_posix()))
+        made.append((handout_path(campaign), campaign.source.as_posix()))
+    made.append((POSTING_LIST, "the posting list of every board"))
+    return [Output(path, source) for pdf, source in made for path in (pdf, html_path(pdf))]
 
 
 def html_path(pdf_path: str) -> str:
