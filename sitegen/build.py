@@ -38,7 +38,7 @@ from sitegen.sitefiles import Listing
 from sitegen.siteview import SiteView
 from sitegen.themes import static_dir_name
 from sitegen.visibility import Flags
-from sitegen.workers import end_with_parent
+from sitegen.workers import end_with_parent, start_method
 from sitegen.writer import (
     StagedOutput,
     WriteReport,
@@ -273,7 +273,7 @@ def write_all(
     staged.report.unchanged += len(unchanged)
     outputs = [o for o in outputs if o.path not in unchanged]
     cores = os.cpu_count() or 1
-    if len(outputs) < PARALLEL_WRITE_MIN or cores == 1 or "fork" not in mp.get_all_start_methods():
+    if len(outputs) < PARALLEL_WRITE_MIN or cores == 1 or start_method() != "fork":
         for output in outputs:
             staged.write(output.path, output.data())
         return

@@ -21,7 +21,7 @@ from sitegen.model import Campaign, Notice, Page
 from sitegen.parse import ParseContext, parse_campaign, parse_notice, parse_page
 from sitegen.parse_cache import ParseCache, Stamp, context_key
 from sitegen.sourcetext import UndecodableFile, decode_source
-from sitegen.workers import end_with_parent
+from sitegen.workers import context, end_with_parent
 
 PARALLEL_MIN = 300  # below this, starting processes costs more than it saves
 BATCH = 100
@@ -82,7 +82,9 @@ def _parse(site_dir: Path, paths: list[str], parse: Parse, ctx: ParseContext) ->
         ctx.campaign_slugs,
         ctx.theme_names,
     )
-    with ProcessPoolExecutor(max_workers=cores, initializer=_start_worker, initargs=shared) as pool:
+    with ProcessPoolExecutor(
+        max_workers=cores, mp_context=context(), initializer=_start_worker, initargs=shared
+    ) as pool:
         results: list[Parsed] = []
         for batch_results in pool.map(_parse_batch, batches, [parse] * len(batches)):
             results.extend(batch_results)

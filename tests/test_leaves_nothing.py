@@ -107,6 +107,38 @@ def test_build_print_and_check_leave_the_temporary_folder_empty(site: Path, tmpd
     assert run_folders(site) == []
 
 
+def test_spawned_workers_make_the_same_site_and_leave_nothing(
+    site: Path, tmpdir_: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where workers are spawned, not forked (Windows, macOS), a build with print
+    makes the same files, byte for byte, and leaves nothing behind."""
+    run("build", str(site), "--now", NOW, "--no-cache", tmpdir=tmpdir_)
+    forked = {
+        p.relative_to(site / "output"): p.read_bytes()
+        for p in (site / "output").rglob("*")
+        if p.is_file()
+    }
+    monkeypatch.setenv("SITEGEN_START_METHOD", "spawn")
+    run(
+        "build",
+        str(site),
+        "--now",
+        NOW,
+        "--no-cache",
+        "--out",
+        str(site / "spawned"),
+        tmpdir=tmpdir_,
+    )
+    spawned = {
+        p.relative_to(site / "spawned"): p.read_bytes()
+        for p in (site / "spawned").rglob("*")
+        if p.is_file()
+    }
+    assert spawned == forked
+    assert left_in(tmpdir_) == []
+    assert run_folders(site) == []
+
+
 def test_a_killed_build_leaves_its_files_in_the_cache_and_the_next_run_removes_them(
     site: Path, tmpdir_: Path
 ) -> None:

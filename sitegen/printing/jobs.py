@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 import shutil
 import sys
@@ -29,7 +28,7 @@ import msgspec
 
 from sitegen.printing import engine
 from sitegen.scratch import TEMP_VARIABLES
-from sitegen.workers import end_with_parent
+from sitegen.workers import context, end_with_parent
 
 CACHE_VERSION = "4"  # 4: fonts with CID = glyph index; the check for printing
 IN_FLIGHT_PER_WORKER = 4
@@ -301,10 +300,7 @@ class PrintRunner:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
                 self.workers,
-                # Forked where the system can: workers start at once, sharing what is loaded.
-                mp_context=multiprocessing.get_context(
-                    "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-                ),
+                mp_context=context(),
                 initializer=_start_worker,
                 initargs=(self.resources, self.cache, tempfile.gettempdir()),
             )
