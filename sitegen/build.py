@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import gc
 import multiprocessing as mp
 import os
@@ -23,6 +22,7 @@ from sitegen.errors import (
     UserError,
     in_order,
     refuse_warnings,
+    suggest,
 )
 from sitegen.fingerprints import Fingerprints, file_stamp
 from sitegen.load import SiteContent, list_content_files, load_site, theme_static_files
@@ -309,10 +309,7 @@ def _current_notice(view: SiteView, name: str) -> str:
     given = Path(name).name
     if given in by_name:
         return by_name[given]
-    close = difflib.get_close_matches(given, list(by_name), n=1, cutoff=0.6)
-    hint = (
-        f"did you mean `{close[0]}`?" if close else "name a notice by its file name or page address"
-    )
+    hint = suggest(given, by_name, "name a notice by its file name or page address")
     raise UserError(
         f"--notice {name}: no current notice (published, not expired) has this name\n    hint: {hint}"
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import errno
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +64,15 @@ class Diagnostics:
 def in_order(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """Messages in the order of the files and, within one, of line numbers (9 before 10)."""
     return sorted(diagnostics, key=lambda d: (d.where.path.as_posix(), d.where.line or 0))
+
+
+def suggest(value: str, known: Iterable[str], otherwise: str) -> str:
+    """The hint for a `value` that is none of `known`: the one it most likely meant
+    (the same but for case, else the closest spelling), or `otherwise`."""
+    names = list(known)
+    same = [name for name in names if name.lower() == value.lower()]
+    close = same or difflib.get_close_matches(value, names, n=1, cutoff=0.55)
+    return f"did you mean `{close[0]}`?" if close else otherwise
 
 
 class UserError(Exception):

@@ -8,7 +8,6 @@ stopping at the first one.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sitegen.errors import Diagnostics, SourceRef
+from sitegen.errors import Diagnostics, SourceRef, suggest
 from sitegen.yamlnodes import Map, Node, Scalar, Seq
 
 
@@ -89,13 +88,7 @@ class FieldReader:
 
 
 def _did_you_mean(key: str, schema: dict[str, Field]) -> str:
-    names = list(schema)
-    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-    if not close:
-        close = [name for name in names if name.lower() == key.lower()]
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return "allowed keys: " + ", ".join(f"`{name}`" for name in names)
+    return suggest(key, schema, "allowed keys: " + ", ".join(f"`{name}`" for name in schema))
 
 
 def _found(node: Node) -> str:
@@ -183,8 +176,7 @@ def one_of(*choices: str) -> Converter:
         for choice in choices:
             if raw.lower() == choice.lower():
                 return choice
-        close = difflib.get_close_matches(raw, choices, n=1, cutoff=0.5)
-        hint = f"did you mean `{close[0]}`?" if close else "use one of " + ", ".join(choices)
+        hint = suggest(raw, choices, "use one of " + ", ".join(choices))
         raise Invalid(f"`{raw}` is not one of {', '.join(choices)}", hint)
 
     return convert

@@ -7,7 +7,6 @@ run reports every broken file at once.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -15,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import schemas
-from sitegen.errors import Diagnostics
+from sitegen.errors import Diagnostics, suggest
 from sitegen.fields import FieldReader, Invalid
 from sitegen.frontmatter import split_front_matter
 from sitegen.markup import MarkdownConverter, Rendered, summarize
@@ -241,10 +240,8 @@ def _check_audience(
 
 
 def _suggest(value: str, known: frozenset[str] | tuple[str, ...], what: str) -> str:
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.5)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return f"the {what}: " + ", ".join(sorted(known)) if known else f"no {what} defined"
+    listed = f"the {what}: " + ", ".join(sorted(known)) if known else f"no {what} defined"
+    return suggest(value, sorted(known), listed)
 
 
 def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) -> Notice | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen import schemas
-from sitegen.errors import Diagnostics
+from sitegen.errors import Diagnostics, suggest
 from sitegen.fields import FieldReader
 from sitegen.model import Theme
 from sitegen.parse import read_yaml
@@ -128,12 +127,7 @@ class ThemeLibrary:
         for key, value in palette_node.values.items():
             line = palette_node.keys.get(key, value.line)
             if key not in PALETTE_KEYS:
-                close = difflib.get_close_matches(key, PALETTE_KEYS, n=1, cutoff=0.6)
-                hint = (
-                    f"did you mean `{close[0]}`?"
-                    if close
-                    else "colours: " + ", ".join(PALETTE_KEYS)
-                )
+                hint = suggest(key, PALETTE_KEYS, "colours: " + ", ".join(PALETTE_KEYS))
                 reader.error(line, f"unknown colour `{key}` in `palette`", hint)
             elif isinstance(value, Scalar) and value.is_null:
                 reader.error(
