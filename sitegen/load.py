@@ -26,7 +26,7 @@ from sitegen.parse_cache import ParseCache, Stamp
 from sitegen.parse_pool import parse_files
 from sitegen.sitefiles import Listing, Refused, describe, list_files
 from sitegen.slugs import NOT_ON_WINDOWS, is_reserved_name, slugify
-from sitegen.sourcetext import UndecodableFile, decode_source
+from sitegen.sourcetext import read_source
 from sitegen.themes import ThemeLibrary
 
 T = TypeVar("T")
@@ -76,16 +76,21 @@ def list_content_files(content_dir: Path) -> Listing:
     return list_files(content_dir, Path("content"), content_dir.parent, is_ignored)
 
 
+def read_settings(site_dir: Path) -> SiteConfig | None:
+    """site.yaml as well as it can be read, before the full check of the site (for
+    --now, and for `sitegen new`); None if it cannot be read at all."""
+    source = site_dir / "content" / "site.yaml"
+    try:
+        text = read_source(source, source, Diagnostics())
+    except OSError:
+        return None
+    return None if text is None else parse_config(text, source, Diagnostics())
+
+
 def site_timezone(site_dir: Path) -> ZoneInfo:
     """The site's time zone, for reading --now before the full check of site.yaml."""
-    try:
-        source = site_dir / "content" / "site.yaml"
-        config = parse_config(
-            decode_source(source.read_bytes(), source).text, source, Diagnostics()
-        )
-    except (OSError, UndecodableFile):
-        return ZoneInfo("Asia/Shanghai")
-    return config.timezone
+    config = read_settings(site_dir)
+    return config.timezone if config is not None else ZoneInfo("Asia/Shanghai")
 
 
 def load_site(
@@ -217,13 +222,7 @@ class _FileReader:
 
     def read(self, content_path: str) -> str | None:
         shown = self.shown(content_path)
-        try:
-            decoded = decode_source((self.site_dir / shown).read_bytes(), shown)
-        except UndecodableFile as err:
-            self.diagnostics.items.append(err.diagnostic)
-            return None
-        self.diagnostics.items.extend(decoded.warnings)
-        return decoded.text
+        return read_source(self.site_dir / shown, shown, self.diagnostics)
 
     def parse_all(
         self,

@@ -20,7 +20,7 @@ from sitegen.markup import MarkdownConverter
 from sitegen.model import Campaign, Notice, Page
 from sitegen.parse import ParseContext, parse_campaign, parse_notice, parse_page
 from sitegen.parse_cache import ParseCache, Stamp, context_key
-from sitegen.sourcetext import UndecodableFile, decode_source
+from sitegen.sourcetext import read_source
 from sitegen.workers import context, end_with_parent
 
 PARALLEL_MIN = 300  # below this, starting processes costs more than it saves
@@ -35,12 +35,10 @@ def read_and_parse(site_dir: Path, content_path: str, parse: Parse, ctx: ParseCo
     """One file: decoded, parsed, and the diagnostics it gave."""
     diagnostics = Diagnostics()
     shown = Path("content") / content_path
-    try:
-        decoded = decode_source((site_dir / shown).read_bytes(), shown)
-    except UndecodableFile as err:
-        return None, [err.diagnostic]
-    diagnostics.items.extend(decoded.warnings)
-    item = parse(decoded.text, shown, content_path, replace(ctx, diagnostics=diagnostics))
+    text = read_source(site_dir / shown, shown, diagnostics)
+    if text is None:
+        return None, diagnostics.items
+    item = parse(text, shown, content_path, replace(ctx, diagnostics=diagnostics))
     return item, diagnostics.items
 
 

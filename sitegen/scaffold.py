@@ -7,10 +7,9 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.errors import Diagnostics, UserError
-from sitegen.parse import parse_config
+from sitegen.errors import UserError
+from sitegen.load import read_settings
 from sitegen.slugs import slugify
-from sitegen.sourcetext import decode_source
 
 TEMPLATE = Path(__file__).parent / "init_template"
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
@@ -64,11 +63,8 @@ def _check_choices(site: Path, communities: list[str], category: str | None) -> 
                 f"    hint: the communities are {', '.join(sorted(known)) or '(none yet)'}"
             )
     if category is not None:
-        source = site / "content" / "site.yaml"
-        config = parse_config(
-            decode_source(source.read_bytes(), source).text, source, Diagnostics()
-        )
-        if category not in config.categories:
+        config = read_settings(site)
+        if config is not None and category not in config.categories:
             raise UserError(
                 f"--category {category}: not one of the site's categories\n"
                 f"    hint: the categories are {', '.join(config.categories)}"

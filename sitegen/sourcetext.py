@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import Diagnostic, SourceRef
+from sitegen.errors import Diagnostic, Diagnostics, SourceRef
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,19 @@ class UndecodableFile(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(str(diagnostic))
         self.diagnostic = diagnostic
+
+
+def read_source(path: Path, shown: Path, diagnostics: Diagnostics) -> str | None:
+    """The text of a file users write (`shown` names it in messages), with what its
+    decoding found added to `diagnostics`; None when it cannot be decoded. A file that
+    cannot be read raises OSError, for the caller to say what that means there."""
+    try:
+        decoded = decode_source(path.read_bytes(), shown)
+    except UndecodableFile as err:
+        diagnostics.items.append(err.diagnostic)
+        return None
+    diagnostics.items.extend(decoded.warnings)
+    return decoded.text
 
 
 def decode_source(data: bytes, shown_path: Path) -> DecodedText:

@@ -13,7 +13,7 @@ from sitegen.errors import Diagnostics, suggest
 from sitegen.fields import FieldReader
 from sitegen.model import Theme
 from sitegen.parse import read_yaml
-from sitegen.sourcetext import UndecodableFile, decode_source
+from sitegen.sourcetext import read_source
 from sitegen.yamlnodes import Map, Scalar
 
 BUILTIN_NAME = "default"
@@ -64,11 +64,10 @@ class ThemeLibrary:
         shown = source if folder == BUILTIN_DIR else source.relative_to(self.site_dir)
         reader = FieldReader(shown, self.diagnostics)
         try:
-            text = decode_source(source.read_bytes(), shown).text
+            text = read_source(source, shown, self.diagnostics)
         except FileNotFoundError:
             return None
-        except UndecodableFile as err:
-            self.diagnostics.items.append(err.diagnostic)
+        if text is None:
             return None
         node = read_yaml(text, reader)
         values = reader.read_map(node, schemas.THEME)
