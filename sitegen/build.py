@@ -311,7 +311,7 @@ def _current_notice(view: SiteView, name: str) -> str:
         return by_name[given]
     hint = suggest(given, by_name, "name a notice by its file name or page address")
     raise UserError(
-        f"--notice {name}: no current notice (published, not expired) has this name\n    hint: {hint}"
+        f"--notice {name}: no current notice (published, not expired) has this name", hint
     )
 
 

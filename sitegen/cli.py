@@ -134,7 +134,7 @@ def _now(text: str | None, site: Path) -> datetime:
     try:
         return parse_moment(text, tz)
     except Invalid as err:
-        raise UserError(f"--now: {err.message}\n    hint: {err.hint}") from err
+        raise UserError(f"--now: {err.message}", err.hint) from err
 
 
 def _print_diagnostics(diagnostics: list[Diagnostic]) -> None:

@@ -76,7 +76,15 @@ def suggest(value: str, known: Iterable[str], otherwise: str) -> str:
 
 
 class UserError(Exception):
-    """A problem the user can fix: printed without a traceback, exit status 1."""
+    """A problem the user can fix, and how: printed without a traceback, exit status 1."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n    hint: {self.hint}" if self.hint else self.message
 
 
 class ContentError(UserError):
@@ -94,7 +102,7 @@ class WarningsRefused(ContentError):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__(diagnostics)
         count = len(diagnostics)
-        self.args = (f"{count} warning{'s' if count != 1 else ''}, and --strict fails on any",)
+        self.message = f"{count} warning{'s' if count != 1 else ''}, and --strict fails on any"
 
 
 def refuse_warnings(diagnostics: list[Diagnostic]) -> None:

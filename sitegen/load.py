@@ -106,8 +106,8 @@ def load_site(
     config_path = content_dir / "site.yaml"
     if not config_path.is_file():
         raise UserError(
-            f"{site_dir}: no content/site.yaml here, so this is not a sitegen site\n"
-            "    hint: run the command inside your site's folder, or make one with `sitegen init FOLDER`"
+            f"{site_dir}: no content/site.yaml here, so this is not a sitegen site",
+            "run the command inside your site's folder, or make one with `sitegen init FOLDER`",
         )
     listing = content_files if content_files is not None else list_content_files(content_dir)
     stamps = listing.files

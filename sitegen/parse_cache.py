@@ -97,7 +97,8 @@ def _fetch_body(path: Path, content_path: str, stamp: Stamp) -> str:
     if found is None or not isinstance(found[0], str):
         raise UserError(
             f"content/{content_path} changed in the cache while this build ran "
-            "(another sitegen at work on this site?)\n    hint: run the build again"
+            "(another sitegen at work on this site?)",
+            "run the build again",
         )
     return found[0]
 

@@ -18,7 +18,7 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
 def init_site(folder: Path) -> None:
     """Copy the starter site into `folder`, which must be new or empty."""
     if folder.exists() and any(folder.iterdir()):
-        raise UserError(f"{folder}: the folder is not empty\n    hint: choose a new folder name")
+        raise UserError(f"{folder}: the folder is not empty", "choose a new folder name")
     shutil.copytree(TEMPLATE, folder, dirs_exist_ok=True)
     (folder / ".gitignore").write_text("/output/\n/.sitegen-cache/\n", encoding="utf-8")
 
@@ -29,16 +29,12 @@ def new_notice(
     """Write a ready notice file named after its date and title; never overwrite one."""
     folder = site / "content" / "notices"
     if not (site / "content" / "site.yaml").is_file():
-        raise UserError(
-            f"{site}: no content/site.yaml here\n    hint: run this inside your site's folder"
-        )
+        raise UserError(f"{site}: no content/site.yaml here", "run this inside your site's folder")
     _check_choices(site, communities, category)
     name = _UNSAFE_IN_FILE_NAMES.sub("-", title).strip("-.") or "notice"
     path = folder / f"{now:%Y-%m-%d}-{name}.md"
     if path.exists():
-        raise UserError(
-            f"{path}: a notice with this name already exists\n    hint: choose another title"
-        )
+        raise UserError(f"{path}: a notice with this name already exists", "choose another title")
     lines = [
         "---",
         f"title: {_quoted(title)}",
@@ -59,15 +55,15 @@ def _check_choices(site: Path, communities: list[str], category: str | None) -> 
     for slug in communities:
         if slug not in known:
             raise UserError(
-                f"--community {slug}: no such community\n"
-                f"    hint: the communities are {', '.join(sorted(known)) or '(none yet)'}"
+                f"--community {slug}: no such community",
+                f"the communities are {', '.join(sorted(known)) or '(none yet)'}",
             )
     if category is not None:
         config = read_settings(site)
         if config is not None and category not in config.categories:
             raise UserError(
-                f"--category {category}: not one of the site's categories\n"
-                f"    hint: the categories are {', '.join(config.categories)}"
+                f"--category {category}: not one of the site's categories",
+                f"the categories are {', '.join(config.categories)}",
             )
 
 

@@ -246,8 +246,8 @@ def bind(host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> Threadi
         server.daemon_threads = True
         return server
     raise UserError(
-        f"ports {port}-{port + PORT_TRIES - 1} on {host} are all busy\n"
-        "    hint: choose another with --port, or stop the other server"
+        f"ports {port}-{port + PORT_TRIES - 1} on {host} are all busy",
+        "choose another with --port, or stop the other server",
     )
 
 

@@ -51,21 +51,21 @@ def check_output_folder(out_dir: Path, site_dir: Path) -> None:
     for name in ("content", "themes"):
         if out.is_relative_to((site / name).resolve()):
             raise UserError(
-                f"{out_dir}: the output folder is inside {name}/, so the next build would read it back in\n"
-                "    hint: build into a folder of its own, for example --out output"
+                f"{out_dir}: the output folder is inside {name}/, so the next build would read it back in",
+                "build into a folder of its own, for example --out output",
             )
     if out == site or site.is_relative_to(out):
         raise UserError(
-            f"{out_dir}: the output folder would contain your site's own files\n"
-            "    hint: build into a folder of its own, for example --out output"
+            f"{out_dir}: the output folder would contain your site's own files",
+            "build into a folder of its own, for example --out output",
         )
     if out.is_dir() and not (out / MARKER).exists():
         visible = [p.name for p in out.iterdir() if not p.name.startswith(".")]
         if visible:
             raise UserError(
                 f"{out_dir}: this folder has files that sitegen did not make ({', '.join(sorted(visible)[:3])}…), "
-                "and a build replaces the whole folder\n"
-                "    hint: choose an empty or new folder with --out, or empty this one first"
+                "and a build replaces the whole folder",
+                "choose an empty or new folder with --out, or empty this one first",
             )
 
 

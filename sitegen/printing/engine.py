@@ -81,9 +81,9 @@ def load_weasyprint():
         import weasyprint
     except OSError as err:  # Pango or its friends are missing
         raise UserError(
-            f"print needs the Pango text library, which is missing ({err})\n"
-            "    hint: install it (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
-            "or build the site alone with --no-print"
+            f"print needs the Pango text library, which is missing ({err})",
+            "install it (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
+            "or build the site alone with --no-print",
         ) from err
     return weasyprint
 
