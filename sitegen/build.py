@@ -36,7 +36,7 @@ from sitegen.scratch import scratch_folder
 from sitegen.site_pages import plan_pages
 from sitegen.sitefiles import Listing
 from sitegen.siteview import SiteView
-from sitegen.themes import static_dir_name
+from sitegen.themes import static_path
 from sitegen.visibility import Flags
 from sitegen.workers import end_with_parent, start_method
 from sitegen.writer import (
@@ -359,7 +359,7 @@ def _theme_static(content: SiteContent) -> list[Output]:
     outputs = []
     for folder, listing in listings.items():
         for name in listing.files:
-            path = f"static/{static_dir_name(folder)}/{name}"
+            path = static_path(folder, name)
             outputs.append(_copy(path, str(folder / "static" / name), folder / "static" / name))
     return outputs
 

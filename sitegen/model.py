@@ -207,6 +207,11 @@ class Theme:
     logo: str | None  # path under static/<name>/ of the theme that provides it
     logo_theme: str | None
 
+    @property
+    def logo_path(self) -> str | None:
+        """Where the logo is published in the output (as themes.static_path puts it)."""
+        return f"static/{self.logo_theme}/{self.logo}" if self.logo else None
+
 
 @dataclass(frozen=True)
 class Asset:

@@ -16,7 +16,7 @@ from sitegen.charts import households_chart
 from sitegen.errors import UserError
 from sitegen.model import Campaign, Document, Notice, Theme
 from sitegen.siteview import SiteView
-from sitegen.themes import make_environment, static_dir_name
+from sitegen.themes import make_environment, static_path
 
 _HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
 _REMOTE_IMAGE = re.compile(r'<img\b[^>]*\bsrc="(?:https?:)?//[^>]*>', re.IGNORECASE)
@@ -78,7 +78,7 @@ class Renderer:
     def static_path(self, theme: Theme, name: str) -> str:
         for folder in theme.chain:
             if (folder / "static" / name).is_file():
-                return f"static/{static_dir_name(folder)}/{name}"
+                return static_path(folder, name)
         raise UserError(
             f"theme `{theme.name}`: a template asks for static/{name}, which no theme has"
         )
@@ -95,7 +95,7 @@ class Renderer:
         sheets = [self.static_path(theme, "style.css")]
         for folder in reversed(theme.chain):
             if (folder / "static" / "theme.css").is_file():
-                sheets.append(f"static/{static_dir_name(folder)}/theme.css")
+                sheets.append(static_path(folder, "theme.css"))
         return sheets
 
     def render(self, template: str, here: str, theme: Theme | None = None, **context: Any) -> str:
@@ -140,7 +140,7 @@ class Renderer:
             "canonical": urls.canonical(view.config.base_url, here),
             "url": url,
             "static": lambda name: url(self.static_path(theme, name)),
-            "logo_url": url(f"static/{theme.logo_theme}/{theme.logo}") if theme.logo else None,
+            "logo_url": url(theme.logo_path) if theme.logo_path else None,
             "body": body,
             "body_html": body_html,
             "until": until,
@@ -158,9 +158,7 @@ class Renderer:
             "tag_url": lambda name: url(self.tag_path(name)),
             "month_url": lambda year, month: url(urls.month_path(year, month)),
             "home_url": url(urls.INDEX),
-            "poster_url": lambda n: (
-                url(f"print/posters/{n.slug}.pdf") if self.has_poster(n) else None
-            ),
+            "poster_url": lambda n: url(urls.poster_path(n)) if self.has_poster(n) else None,
         }
 
 

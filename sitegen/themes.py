@@ -147,9 +147,10 @@ class ThemeLibrary:
         return palette
 
 
-def static_dir_name(theme_folder: Path) -> str:
-    """The folder under output `static/` that a theme folder's files are published in."""
-    return BUILTIN_NAME if theme_folder == BUILTIN_DIR else theme_folder.name
+def static_path(theme_folder: Path, name: str) -> str:
+    """Where the file `name` of a theme folder's static/ is published in the output."""
+    folder = BUILTIN_NAME if theme_folder == BUILTIN_DIR else theme_folder.name
+    return f"static/{folder}/{name}"
 
 
 def make_environment(theme: Theme) -> jinja2.Environment:

@@ -11,9 +11,33 @@ import re
 from collections.abc import Iterable
 
 from sitegen.markup import REF_SCHEME
+from sitegen.model import Board, Campaign, Community, Notice
 from sitegen.slugs import host_safe, slugify
 
 INDEX = "index.html"
+
+
+POSTING_LIST = "print/boards/index.pdf"
+
+
+def poster_path(notice: Notice) -> str:
+    return f"print/posters/{notice.slug}.pdf"
+
+
+def board_path(community: Community, board: Board) -> str:
+    return f"print/boards/{community.slug}-{board.id}.pdf"
+
+
+def banner_path(campaign: Campaign, number: int) -> str:
+    return f"print/banners/{campaign.slug}-{number}.pdf"
+
+
+def handout_path(campaign: Campaign) -> str:
+    return f"print/handouts/{campaign.slug}.pdf"
+
+
+def html_path(pdf_path: str) -> str:
+    return pdf_path.removesuffix(".pdf") + ".html"
 
 
 def notice_path(slug: str) -> str:

@@ -25,11 +25,18 @@ from sitegen.printing.engine import SIZE_MARK
 from sitegen.printing.jobs import PrintJob
 from sitegen.render import Renderer, palette_css
 from sitegen.siteview import SiteView, board_order
+from sitegen.urls import (
+    POSTING_LIST,
+    banner_path,
+    board_path,
+    handout_path,
+    html_path,
+    poster_path,
+)
 
 NEW_WITHIN = timedelta(days=7)  # "put up": published since the last weekly round
 TAKE_DOWN_WITHIN = timedelta(days=30)  # "take down": expired lately
 ONLY = ("posters", "boards", "banners", "handouts")
-POSTING_LIST = "print/boards/index.pdf"
 
 
 def print_moments(view: SiteView) -> list[datetime]:
@@ -45,22 +52,6 @@ def print_moments(view: SiteView) -> list[datetime]:
         hour=0, minute=0, second=0, microsecond=0
     )
     return [*moments, today, today + timedelta(days=1)]
-
-
-def poster_path(notice: Notice) -> str:
-    return f"print/posters/{notice.slug}.pdf"
-
-
-def board_path(community: Community, board: Board) -> str:
-    return f"print/boards/{community.slug}-{board.id}.pdf"
-
-
-def banner_path(campaign: Campaign, number: int) -> str:
-    return f"print/banners/{campaign.slug}-{number}.pdf"
-
-
-def handout_path(campaign: Campaign) -> str:
-    return f"print/handouts/{campaign.slug}.pdf"
 
 
 def planned_outputs(view: SiteView) -> list[Output]:
@@ -80,10 +71,6 @@ def planned_outputs(view: SiteView) -> list[Output]:
         made.append((handout_path(campaign), campaign.source.as_posix()))
     made.append((POSTING_LIST, "the posting list of every board"))
     return [Output(path, source) for pdf, source in made for path in (pdf, html_path(pdf))]
-
-
-def html_path(pdf_path: str) -> str:
-    return pdf_path.removesuffix(".pdf") + ".html"
 
 
 def wants_poster(notice: Notice) -> bool:
@@ -193,7 +180,7 @@ class PrintPlanner:
         return {
             # a campaign notice wears its campaign's colours, in a board pack too
             "palette_style": self._palette(theme) if campaign else "",
-            "logo": f"static/{theme.logo_theme}/{theme.logo}" if campaign and theme.logo else None,
+            "logo": theme.logo_path if campaign else None,
             "notice": notice,
             "paper": paper,
             "size": size,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sitegen import urls
 from sitegen.errors import Diagnostic, SourceRef
 from sitegen.model import SHOP_BLEED_MM, PaperSpec
 from sitegen.printing import cmyk, glyphs, plan
@@ -55,13 +56,13 @@ class PrintReport:
         kinds = Counter(
             path.split("/")[1]
             for path in self.paths
-            if path.endswith(".pdf") and path != plan.POSTING_LIST
+            if path.endswith(".pdf") and path != urls.POSTING_LIST
         )
         listed = ", ".join(
             f"{count} {KINDS[kind][count != 1] if kind in KINDS else kind}"
             for kind, count in kinds.items()
         )
-        if plan.POSTING_LIST in self.paths:
+        if urls.POSTING_LIST in self.paths:
             listed += ", the posting list"
         for_whom = "a print shop (PDF/X-4, CMYK, 3 mm bleed)" if self.shop else "an office printer"
         if self.unfit:
@@ -127,8 +128,8 @@ def make_print(
     def keep(result: PrintResult) -> None:
         unfit(result.job.pdf_path, result.job.made_from, result.problems)
         write(result.job.pdf_path, result.pdf)
-        write(plan.html_path(result.job.pdf_path), result.html.encode("utf-8"))
-        report.paths += [result.job.pdf_path, plan.html_path(result.job.pdf_path)]
+        write(urls.html_path(result.job.pdf_path), result.html.encode("utf-8"))
+        report.paths += [result.job.pdf_path, urls.html_path(result.job.pdf_path)]
 
     with PrintRunner(resources, cache) as runner:
 
@@ -150,7 +151,7 @@ def make_print(
                     own.add(key)
                     planned.add(key)
                     fit_keys.append(key)
-                    yield planner.poster_job(notice, notice.poster, plan.poster_path(notice))
+                    yield planner.poster_job(notice, notice.poster, urls.poster_path(notice))
             for due in dues:
                 for notice in due.posted:
                     paper = PaperSpec(due.board.paper, notice.poster.orientation)
@@ -158,7 +159,7 @@ def make_print(
                     if key not in planned:
                         planned.add(key)
                         fit_keys.append(key)
-                        yield planner.poster_job(notice, paper, plan.poster_path(notice))
+                        yield planner.poster_job(notice, paper, urls.poster_path(notice))
 
         fitted: dict[tuple[str, str, str], _Sheet] = {}
         for number, result in enumerate(run(fit_jobs())):
@@ -177,7 +178,7 @@ def make_print(
                 sheets = [
                     fitted[(n.slug, due.board.paper, n.poster.orientation)] for n in due.posted
                 ]
-                path = plan.board_path(due.community, due.board)
+                path = urls.board_path(due.community, due.board)
                 shop = (planner.pack_title(due), max(n.date for n in due.posted))
                 merged, joined, problems = _merge(
                     [sheet.pdf_file for sheet in sheets], cache, shop if planner.shop else None
@@ -188,8 +189,8 @@ def make_print(
                 write(path, merged)
                 report.assembled += joined
                 sizes = [sheet.body_pt for sheet in sheets]
-                write(plan.html_path(path), planner.pack_html(due, sizes).encode("utf-8"))
-                report.paths += [path, plan.html_path(path)]
+                write(urls.html_path(path), planner.pack_html(due, sizes).encode("utf-8"))
+                report.paths += [path, urls.html_path(path)]
 
         def other_jobs() -> Iterator[PrintJob]:
             if "boards" in wanted and not notice_slug:
