@@ -128,6 +128,10 @@ class Notice(Document):
     def for_all(self) -> bool:
         return not self.communities
 
+    def is_for(self, community_slug: str) -> bool:
+        """Whether the notice is for that community (the one audience rule)."""
+        return self.for_all or community_slug in self.communities
+
 
 @dataclass(frozen=True)
 class Campaign(Document):

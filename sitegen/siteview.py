@@ -108,18 +108,19 @@ class SiteView:
     def _current_by_community(self) -> dict[str, list[Notice]]:
         found: dict[str, list[Notice]] = {c.slug: [] for c in self.content.communities}
         for notice in self.current:
-            for slug in notice.communities or found:
-                found[slug].append(notice)
+            for community in self.audience(notice):
+                found[community.slug].append(notice)
         return found
 
     def notices_of_campaign(self, campaign: Campaign) -> list[Notice]:
         return [n for n in self.notices if n.campaign == campaign.slug]
 
-    def audience(self, notice: Notice) -> list[Community]:
-        """The communities a notice is for, in their site order."""
-        if notice.for_all:
+    def audience(self, item: Notice | Campaign) -> list[Community]:
+        """The communities a notice or campaign is for: those it names, in its order,
+        or (naming none) all of them, in site order."""
+        if not item.communities:
             return self.communities
-        return [self.community_by_slug[slug] for slug in notice.communities]
+        return [self.community_by_slug[slug] for slug in item.communities]
 
     @cached_property
     def targets(self) -> dict[str, str]:

@@ -114,7 +114,7 @@ class PrintPlanner:
                 n
                 for n in self.view.expired
                 if wants_poster(n)
-                and (n.for_all or community.slug in n.communities)
+                and n.is_for(community.slug)
                 and n.expires is not None
                 and now - n.expires <= TAKE_DOWN_WITHIN
             ]
@@ -293,11 +293,7 @@ class PrintPlanner:
 
     def handout_job(self, campaign: Campaign) -> PrintJob:
         path = handout_path(campaign)
-        covered = (
-            [self.view.community_by_slug[s] for s in campaign.communities]
-            if campaign.communities
-            else self.view.communities
-        )
+        covered = self.view.audience(campaign)
         theme = self.renderer.theme_for(campaign)
         html = self._render(
             "print/handout.html",
