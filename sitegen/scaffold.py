@@ -20,7 +20,9 @@ def init_site(folder: Path) -> None:
     if folder.exists() and any(folder.iterdir()):
         raise UserError(f"{folder}: the folder is not empty", "choose a new folder name")
     shutil.copytree(TEMPLATE, folder, dirs_exist_ok=True)
-    (folder / ".gitignore").write_text("/output/\n/.sitegen-cache/\n", encoding="utf-8")
+    (folder / ".gitignore").write_text(
+        "/output/\n/.output.*/\n/.sitegen-cache/\n", encoding="utf-8"
+    )
 
 
 def new_notice(
