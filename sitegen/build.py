@@ -236,6 +236,7 @@ def _print_only(
     notice_slug: str | None,
     use_cache: bool,
 ) -> PrintReport:
+    remove_leftovers_beside(out_dir)
     view, warnings = check(site_dir, now)
     if notice_slug is not None:
         notice_slug = _current_notice(view, notice_slug)

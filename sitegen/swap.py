@@ -66,6 +66,12 @@ def prepare_spare(out_dir: Path, staging: Path, planned: set[str]) -> Path | Non
             made_folders.add(folder)
 
     changed = _all_files(staging)
+    # What is no longer made goes first: a path that was a file may now be a folder.
+    stale = files - planned - changed
+    for path in stale:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(spare, path))
+    remove_empty_folders(spare, {os.path.dirname(path) for path in stale})
     for path in planned - changed:  # first, as it may find that links cannot be made
         live, target = os.path.join(out_dir, path), os.path.join(spare, path)
         live_info = os.stat(live)
@@ -87,11 +93,6 @@ def prepare_spare(out_dir: Path, staging: Path, planned: set[str]) -> Path | Non
         target = os.path.join(spare, path)
         folder_for(target)
         os.replace(os.path.join(staging, path), target)
-    stale = files - planned - changed
-    for path in stale:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(os.path.join(spare, path))
-    remove_empty_folders(spare, {os.path.dirname(path) for path in stale})
     return spare
 
 

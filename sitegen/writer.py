@@ -80,7 +80,8 @@ class StagedOutput:
         with folder_locked(self.out_dir.parent):
             remove_leftovers(self.out_dir)
             self.staging.mkdir()
-        self._held = lock_folder(self.staging)  # tells other builds this one is alive
+            # Locked before the folder lock is let go: tells other builds this one is alive.
+            self._held = lock_folder(self.staging)
 
     def write(self, path: str, data: bytes) -> None:
         try:
