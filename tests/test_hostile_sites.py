@@ -141,22 +141,7 @@ def test_serve_survives_a_link_loop_and_answers_head(make_site) -> None:
         _wait_for(process, "content/notices/loop: warning: is a link to")
         _wait_for(process, "rebuilt")
         loop.unlink()
-        notice = site / "content/notices/2026-11-18-停水通知.md"
-        notice.write_text(
-            notice.read_text(encoding="utf-8").replace(
-                "关于临时停水的通知", "关于临时停水的通知（更新）"
-            ),
-            encoding="utf-8",
-        )
-        page = address + "notices/2026-11-18-ting-shui-tong-zhi/"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with urllib.request.urlopen(page, timeout=10) as reply:
-                if "（更新）" in reply.read().decode("utf-8"):
-                    break
-            time.sleep(0.3)
-        else:
-            pytest.fail("the save after the loop was removed did not show")
+        _save_and_see(site, address, "关于临时停水的通知（更新）", "after the loop was removed")
         request = urllib.request.Request(address, method="HEAD")
         with urllib.request.urlopen(request, timeout=10) as reply:
             assert reply.status == 200
@@ -187,6 +172,21 @@ def test_only_loopback_addresses_count_as_this_computer() -> None:
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
+
+
+def _save_and_see(site: Path, address: str, title: str, when: str) -> None:
+    """Retitle the notice, and wait until the served page shows the new title."""
+    notice = site / "content/notices/2026-11-18-停水通知.md"
+    text = notice.read_text(encoding="utf-8")
+    notice.write_text(text.replace("关于临时停水的通知", title), encoding="utf-8")
+    page = address + "notices/2026-11-18-ting-shui-tong-zhi/"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(page, timeout=10) as reply:
+            if title in reply.read().decode("utf-8"):
+                return
+        time.sleep(0.3)
+    pytest.fail(f"the save {when} did not show")
 
 
 def _wait_for(process: subprocess.Popen, text: str) -> None:
@@ -509,20 +509,7 @@ def test_serve_starts_its_watcher_again_when_the_watched_folder_goes(make_site, 
         shutil.rmtree(site / "content")
         shutil.copytree(tmp_path / "backup", site / "content")
         _wait_for(process, "the file watcher stopped; it was started again")
-        notice = site / "content/notices/2026-11-18-停水通知.md"
-        notice.write_text(
-            notice.read_text(encoding="utf-8").replace("关于临时停水的通知", "恢复以后的通知"),
-            encoding="utf-8",
-        )
-        page = address + "notices/2026-11-18-ting-shui-tong-zhi/"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with urllib.request.urlopen(page, timeout=10) as reply:
-                if "恢复以后的通知" in reply.read().decode("utf-8"):
-                    break
-            time.sleep(0.3)
-        else:
-            pytest.fail("the save after content/ came back did not show")
+        _save_and_see(site, address, "恢复以后的通知", "after content/ came back")
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)

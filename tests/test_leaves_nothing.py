@@ -142,11 +142,7 @@ def test_spawned_workers_make_the_same_site_and_leave_nothing(
 def test_a_killed_build_leaves_its_files_in_the_cache_and_the_next_run_removes_them(
     site: Path, tmpdir_: Path
 ) -> None:
-    process = sitegen(
-        "build", str(site), "--now", NOW, "--no-cache",
-        tmpdir=tmpdir_, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait_until_printing(site, process)
+    process = _printing_build(site, tmpdir_)
     process.kill()  # SIGKILL: no cleanup of any kind runs
     process.wait(timeout=10)
     _wait_for_workers_to_go(site)
@@ -160,14 +156,20 @@ def test_a_killed_build_leaves_its_files_in_the_cache_and_the_next_run_removes_t
 def test_sigterm_to_a_print_build_ends_every_sitegen_process_within_two_seconds(
     site: Path, tmpdir_: Path
 ) -> None:
-    process = sitegen(
-        "build", str(site), "--now", NOW, "--no-cache",
-        tmpdir=tmpdir_, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    _wait_until_printing(site, process)
+    process = _printing_build(site, tmpdir_)
     process.terminate()
     process.wait(timeout=10)
     _wait_for_workers_to_go(site, seconds=2)
+
+
+def _printing_build(site: Path, tmpdir: Path) -> subprocess.Popen:
+    """A cold build, once it has started to print."""
+    process = sitegen(
+        "build", str(site), "--now", NOW, "--no-cache",
+        tmpdir=tmpdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    _wait_until_printing(site, process)
+    return process
 
 
 def _wait_until_printing(site: Path, process: subprocess.Popen) -> None:
