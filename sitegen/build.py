@@ -24,7 +24,7 @@ from sitegen.errors import (
     refuse_warnings,
     suggest,
 )
-from sitegen.fingerprints import Fingerprints, file_stamp
+from sitegen.incremental.keys import OutputKeys
 from sitegen.load import SiteContent, list_content_files, load_site, theme_static_files
 from sitegen.outputs import Output, check_plan
 from sitegen.parse_cache import ParseCache
@@ -163,9 +163,14 @@ def _build(
     check_plan(outputs + (planned_outputs(view) if with_print else []))
     check_output_folder(out_dir, site_dir)
     staged = StagedOutput(out_dir)
-    kept = previous.unchanged(outputs, out_dir) if previous else set()
+    keys = OutputKeys(view, with_print)
+    kept = previous.unchanged(outputs, keys, out_dir) if previous else {}
     try:
-        write_all(outputs, staged, kept)
+        reads = write_all(outputs, staged, set(kept))
+        made = dict(kept)
+        for output in outputs:
+            if output.path in reads:
+                made[output.path] = (keys.key(output, reads[output.path]), reads[output.path])
         report = BuildReport(
             pages=sum(o.path.endswith(".html") for o in outputs), files=len(outputs)
         )
@@ -176,8 +181,7 @@ def _build(
             warnings = in_order([*warnings, *report.print.warnings])
             if strict:
                 refuse_warnings(warnings)
-        made = {o.path: o.fingerprint for o in outputs}
-        made.update(dict.fromkeys(report.print.paths if report.print else (), None))
+        made.update(dict.fromkeys(report.print.paths if report.print else (), (None, ())))
         report.write = staged.commit(set(made), set(previous.outputs) if previous else None)
     except BaseException:
         staged.discard()
@@ -260,13 +264,14 @@ def _print_only(
 
 PARALLEL_WRITE_MIN = 500
 _forked: tuple[list[Output], StagedOutput] | None = None
+Reads = dict[str, tuple[str, ...]]  # output path -> what its render read
 
 
 def write_all(
     outputs: list[Output], staged: StagedOutput, unchanged: set[str] = frozenset()
-) -> None:
+) -> Reads:
     """Render and write every output (but those in `unchanged`), on all cores where the
-    system can fork.
+    system can fork; say what each render read.
 
     Workers are forked after planning, so they share the loaded site and the
     templates; each renders a slice and writes it into the staging folder."""
@@ -275,30 +280,39 @@ def write_all(
     outputs = [o for o in outputs if o.path not in unchanged]
     cores = os.cpu_count() or 1
     if len(outputs) < PARALLEL_WRITE_MIN or cores == 1 or start_method() != "fork":
-        for output in outputs:
-            staged.write(output.path, output.data())
-        return
+        return _write(outputs, staged)
     _forked = (outputs, staged)
+    reads: Reads = {}
     try:
         step = -(-len(outputs) // (cores * 4))
         slices = [
             (start, min(start + step, len(outputs))) for start in range(0, len(outputs), step)
         ]
         with mp.get_context("fork").Pool(cores, initializer=end_with_parent) as pool:
-            for written, unchanged in pool.starmap(_write_slice, slices):
+            for written, unchanged, read in pool.starmap(_write_slice, slices):
                 staged.report.written += written
                 staged.report.unchanged += unchanged
+                reads.update(read)
     finally:
         _forked = None
+    return reads
 
 
-def _write_slice(start: int, end: int) -> tuple[int, int]:
+def _write(outputs: list[Output], staged: StagedOutput) -> Reads:
+    reads: Reads = {}
+    for output in outputs:
+        read: set[str] = set()
+        staged.write(output.path, output.data(read))
+        reads[output.path] = tuple(sorted(read))
+    return reads
+
+
+def _write_slice(start: int, end: int) -> tuple[int, int, Reads]:
     assert _forked is not None
     outputs, staged = _forked
     before = (staged.report.written, staged.report.unchanged)
-    for output in outputs[start:end]:
-        staged.write(output.path, output.data())
-    return staged.report.written - before[0], staged.report.unchanged - before[1]
+    reads = _write(outputs[start:end], staged)
+    return staged.report.written - before[0], staged.report.unchanged - before[1], reads
 
 
 def _current_notice(view: SiteView, name: str) -> str:
@@ -326,20 +340,14 @@ def cache_path(site_dir: Path) -> Path:
 
 
 def plan(renderer: Renderer) -> list[Output]:
-    """Every output of the site but print, each with its fingerprint."""
+    """Every output of the site but print, each with what it is made of."""
     content: SiteContent = renderer.view.content
-    fingerprints = Fingerprints(renderer)
-    outputs = plan_pages(renderer, fingerprints)
-    outputs.append(feeds.plan_sitemap(renderer, fingerprints, [o.path for o in outputs]))
-    outputs += feeds.plan_feeds(renderer, fingerprints)
+    outputs = plan_pages(renderer)
+    outputs.append(feeds.plan_sitemap(renderer, [o.path for o in outputs]))
+    outputs += feeds.plan_feeds(renderer)
     base_url = content.config.base_url
     outputs.append(
-        Output(
-            "robots.txt",
-            "robots.txt",
-            lambda: feeds.robots(base_url),
-            fingerprint=fingerprints.of("robots"),
-        )
+        Output("robots.txt", "robots.txt", lambda reads: feeds.robots(base_url), made_of="robots")
     )
     for asset in content.assets:
         outputs.append(_copy(asset, f"content/{asset}", content.site_dir / "content" / asset))
@@ -347,8 +355,8 @@ def plan(renderer: Renderer) -> list[Output]:
 
 
 def _copy(path: str, made_from: str, source: Path) -> Output:
-    """A file published as it is; its fingerprint is its size and modification time."""
-    return Output(path, made_from, copy_from=source, fingerprint=file_stamp(source))
+    """A file published as it is."""
+    return Output(path, made_from, copy_from=source)
 
 
 def _theme_static(content: SiteContent) -> list[Output]:

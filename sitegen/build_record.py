@@ -8,9 +8,9 @@ The record serves a rebuild three ways:
   same, `now` falls in the stretch of time in which no notice or campaign
   changes state, and every output file is as the build left it, the output is
   already exact, and the build stops there, without loading the site.
-- Something changed: an output is kept unrendered when its fingerprint is the
-  recorded one and its file is as the build left it (a file edited or deleted
-  by hand is made again).
+- Something changed: an output is kept unrendered when its key (incremental/keys.py),
+  taken over what its last render read, is the recorded one and its file is as
+  the build left it (a file edited or deleted by hand is made again).
 - The files the last build made are known, so those that no longer belong are
   removed without walking the whole output folder.
 """
@@ -26,11 +26,14 @@ from pathlib import Path
 from sitegen import cache_codec, cache_db
 from sitegen.code_version import code_stamps
 from sitegen.errors import Diagnostic
+from sitegen.incremental.keys import OutputKeys
 from sitegen.outputs import Output
 from sitegen.sitefiles import Listing
 
 Stamp = tuple[int, int]  # size, modification time in ns
-Record = tuple[str | None, int, int]  # fingerprint, size, modification time in ns
+# key, size, modification time in ns, what its render read
+Record = tuple[str | None, int, int, tuple[str, ...]]
+Made = tuple[str | None, tuple[str, ...]]  # an output's key and its reads, as just made
 
 
 @dataclass
@@ -56,18 +59,15 @@ class BuildRecord:
             and all(_as_left(out_dir, path, record) for path, record in self.outputs.items())
         )
 
-    def unchanged(self, outputs: list[Output], out_dir: Path) -> set[str]:
+    def unchanged(self, outputs: list[Output], keys: OutputKeys, out_dir: Path) -> dict[str, Made]:
         """The outputs whose file was made from exactly what would make it now."""
-        kept = set()
+        kept = {}
         for output in outputs:
             record = self.outputs.get(output.path)
-            if (
-                record is not None
-                and output.fingerprint is not None
-                and record[0] == output.fingerprint
-                and _as_left(out_dir, output.path, record)
-            ):
-                kept.add(output.path)
+            if record is None or record[0] is None:
+                continue
+            if keys.key(output, record[3]) == record[0] and _as_left(out_dir, output.path, record):
+                kept[output.path] = (record[0], record[3])
         return kept
 
 
@@ -76,7 +76,7 @@ def _as_left(out_dir: Path, path: str, record: Record) -> bool:
         info = os.stat(os.path.join(out_dir, path))
     except OSError:
         return False
-    return (info.st_size, info.st_mtime_ns) == record[1:]
+    return (info.st_size, info.st_mtime_ns) == record[1:3]
 
 
 def input_stamps(site_dir: Path, content_files: Listing) -> dict[str, Stamp]:
@@ -96,14 +96,14 @@ def input_stamps(site_dir: Path, content_files: Listing) -> dict[str, Stamp]:
 
 def outputs_as_left(
     out_dir: Path,
-    fingerprints: dict[str, str | None],
-    kept: set[str],
+    made: dict[str, Made],
+    kept: dict[str, Made],
     previous: BuildRecord | None,
 ) -> dict[str, Record]:
     """The record of each output file now in `out_dir` (those `kept` untouched
     since the `previous` build are as recorded then)."""
     found = {}
-    for path, fingerprint in fingerprints.items():
+    for path, (key, reads) in made.items():
         if path in kept and previous is not None:
             found[path] = previous.outputs[path]
             continue
@@ -111,7 +111,7 @@ def outputs_as_left(
             info = os.stat(os.path.join(out_dir, path))
         except OSError:
             continue
-        found[path] = (fingerprint, info.st_size, info.st_mtime_ns)
+        found[path] = (key, info.st_size, info.st_mtime_ns, reads)
     return found
 
 

@@ -6,7 +6,6 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from sitegen import urls
-from sitegen.fingerprints import Fingerprints
 from sitegen.model import Notice
 from sitegen.outputs import Output
 from sitegen.render import Renderer
@@ -35,7 +34,12 @@ def _updated(view: SiteView, entries: list[Notice]) -> datetime:
 
 
 def atom_feed(
-    renderer: Renderer, path: str, title: str, page_path: str, entries: list[Notice]
+    renderer: Renderer,
+    path: str,
+    title: str,
+    page_path: str,
+    entries: list[Notice],
+    reads: set[str],
 ) -> bytes:
     """An Atom 1.0 feed of `entries` (newest first); links are absolute."""
     view = renderer.view
@@ -74,6 +78,7 @@ def atom_feed(
         if notice.category:
             ET.SubElement(entry, f"{{{ATOM}}}category", {"term": notice.category})
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = notice.summary
+        reads.add(f"links:{notice.content_path}")
         body = urls.resolve_refs(
             notice.body_html, urls.notice_path(notice.slug), renderer.targets, base_url=base
         )
@@ -81,18 +86,17 @@ def atom_feed(
     return _xml(feed)
 
 
-def plan_feeds(renderer: Renderer, fp: Fingerprints) -> list[Output]:
+def plan_feeds(renderer: Renderer) -> list[Output]:
     view = renderer.view
     site = view.config.title
 
     def feed(path: str, title: str, page: str, notices: list[Notice]) -> Output:
         entries = _entries(notices)
-        made_of = [(fp.card(n), fp.links(n)) for n in entries]
         return Output(
             path,
             f"the feed {path}",
-            lambda: atom_feed(renderer, path, title, page, entries),
-            fingerprint=fp.of("feed", path, title, made_of, _updated(view, entries).isoformat()),
+            lambda reads: atom_feed(renderer, path, title, page, entries, reads),
+            made_of=("feed", title, page, entries, _updated(view, entries)),
         )
 
     outputs = [feed("feed.xml", site, urls.INDEX, view.current)]
@@ -118,7 +122,7 @@ def plan_feeds(renderer: Renderer, fp: Fingerprints) -> list[Output]:
     return outputs
 
 
-def plan_sitemap(renderer: Renderer, fp: Fingerprints, html_paths: list[str]) -> Output:
+def plan_sitemap(renderer: Renderer, html_paths: list[str]) -> Output:
     """Every HTML page but the 404 page and expired notices (kept in the archive, but
     no longer worth a search engine's attention), with notices' dates as `lastmod`."""
     dates = {urls.notice_path(n.slug): n.date.date().isoformat() for n in renderer.view.notices}
@@ -131,8 +135,8 @@ def plan_sitemap(renderer: Renderer, fp: Fingerprints, html_paths: list[str]) ->
     return Output(
         "sitemap.xml",
         "the sitemap",
-        lambda: _sitemap(renderer.view.config.base_url, entries),
-        fingerprint=fp.of("sitemap", entries),
+        lambda reads: _sitemap(renderer.view.config.base_url, entries),
+        made_of=("sitemap", entries),
     )
 
 

@@ -9,20 +9,29 @@ from pathlib import Path
 
 from sitegen.errors import UserError
 
+Reads = set[str]  # what a render looked at besides `made_of` (see render.Reads)
+
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the built site: where it goes, what makes it, and from what."""
+    """One file of the built site: where it goes, what makes it, and from what.
+
+    A rendered output declares `made_of`: everything its render is given (a
+    template's name, its theme and context). The render adds to a set what else
+    it looked at. Together they are all the output depends on besides the site's
+    settings, themes and sitegen itself, which is what lets a rebuild keep it
+    unrendered when none of them changed (incremental/keys.py)."""
 
     path: str  # posix, relative to the output folder
     made_from: str  # for messages: the source or the kind of page
-    render: Callable[[], bytes] | None = None
+    render: Callable[[Reads], bytes] | None = None
     copy_from: Path | None = None  # a file copied as it is
-    # what it is made from, hashed: when equal to last build's, the file is kept unrendered
-    fingerprint: str | None = None
+    made_of: object = None
 
-    def data(self) -> bytes:
-        return self.copy_from.read_bytes() if self.copy_from is not None else self.render()
+    def data(self, reads: Reads) -> bytes:
+        if self.copy_from is not None:
+            return self.copy_from.read_bytes()
+        return self.render(reads)
 
 
 def check_plan(outputs: list[Output]) -> None:

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Any
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from sitegen import urls
@@ -43,6 +44,28 @@ def palette_css(theme: Theme) -> str:
     return ":root{" + ";".join(part for part in (variables, fonts) if part) + "}"
 
 
+Reads = set[str]
+"""What a render looked at besides what it was given, as names a build record can
+keep and a later build can look up again (see incremental/keys.py): a SiteView
+attribute (`important`, `current_for`), `now`, `links:<content path>` (where the
+links of that item's body lead) and `targets` (where every content path leads)."""
+
+
+class RecordingView:
+    """The view as templates see it: the same attributes, each one noted in `reads`
+    as it is read, so that a page of any theme says what it showed."""
+
+    __slots__ = ("_reads", "_view")
+
+    def __init__(self, view: SiteView, reads: Reads) -> None:
+        self._view = view
+        self._reads = reads
+
+    def __getattr__(self, name: str) -> Any:
+        self._reads.add(name)
+        return getattr(self._view, name)
+
+
 @dataclass
 class Renderer:
     """Renders templates for one SiteView, one Jinja environment per theme."""
@@ -50,6 +73,7 @@ class Renderer:
     view: SiteView
     with_print: bool = False
     _environments: dict[str, jinja2.Environment] = field(default_factory=dict)
+    _names: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     @property
     def targets(self) -> dict[str, str]:
@@ -98,18 +122,57 @@ class Renderer:
                 sheets.append(static_path(folder, "theme.css"))
         return sheets
 
-    def render(self, template: str, here: str, theme: Theme | None = None, **context: Any) -> str:
+    def render(
+        self,
+        template: str,
+        here: str,
+        theme: Theme | None = None,
+        reads: Reads | None = None,
+        **context: Any,
+    ) -> str:
+        """The template's HTML for the page at `here`; what it looked at besides
+        `context` is added to `reads`."""
         theme = theme or self.view.content.theme
-        helpers = self._helpers(here, theme)
+        reads = set() if reads is None else reads
+        helpers = self._helpers(here, theme, reads)
         try:
-            return self._environment(theme).get_template(template).render(**helpers, **context)
+            environment = self._environment(theme)
+            if "now" in self._names_used(theme, template):
+                reads.add("now")
+            return environment.get_template(template).render(**helpers, **context)
         except jinja2.TemplateSyntaxError as err:
             raise UserError(f"{err.filename}:{err.lineno}: template error: {err.message}") from err
         except jinja2.TemplateError as err:
             raise UserError(f"template {template} (theme `{theme.name}`): {err}") from err
 
-    def _helpers(self, here: str, theme: Theme) -> dict[str, Any]:
+    def _names_used(self, theme: Theme, template: str) -> frozenset[str]:
+        """The names a template and every template it extends, includes or imports
+        use from its context (a template named only at render time counts as using all)."""
+        key = (theme.name, template)
+        if key not in self._names:
+            environment = self._environment(theme)
+            names: set[str] = set()
+            seen: set[str] = set()
+            waiting = [template]
+            while waiting:
+                name = waiting.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                source = environment.loader.get_source(environment, name)[0]
+                tree = environment.parse(source)
+                names |= meta.find_undeclared_variables(tree)
+                for referenced in meta.find_referenced_templates(tree):
+                    if referenced is None:
+                        names.add("now")  # cannot tell: assume the worst
+                    else:
+                        waiting.append(referenced)
+            self._names[key] = frozenset(names)
+        return self._names[key]
+
+    def _helpers(self, here: str, theme: Theme, reads: Reads) -> dict[str, Any]:
         view = self.view
+        seen = RecordingView(view, reads)
 
         def url(target: str) -> str:
             # The 404 page is served at whatever address was missing, so its links are absolute.
@@ -118,6 +181,7 @@ class Renderer:
             return urls.relative(here, target)
 
         def body(item: Document, anchors: bool = True) -> Markup:
+            reads.add(f"links:{item.content_path}")
             html = urls.resolve_refs(item.body_html, here, self.targets)
             if here.startswith("print/"):
                 html = _REMOTE_IMAGE.sub(_image_alt, html)
@@ -125,6 +189,7 @@ class Renderer:
             return Markup(html if anchors else _HEADING_ID.sub(r"\1", html))
 
         def body_html(html: str) -> Markup:
+            reads.add("targets")
             return Markup(urls.resolve_refs(html, here, self.targets))
 
         def state(notice: Notice) -> str:
@@ -132,7 +197,7 @@ class Renderer:
 
         return {
             "site": view.config,
-            "view": view,
+            "view": seen,
             "now": view.now,
             "here": here,
             "theme": theme,
@@ -145,7 +210,7 @@ class Renderer:
             "body_html": body_html,
             "until": until,
             "stylesheets": [url(path) for path in self.stylesheets(theme)],
-            "households_chart": lambda: households_chart(view.communities),
+            "households_chart": lambda: households_chart(seen.communities),
             "cn_date": cn_date,
             "weekday": lambda moment: "星期" + WEEKDAYS[moment.weekday()],
             "state": state,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sitegen import urls
-from sitegen.fingerprints import Fingerprints
 from sitegen.model import Notice, Theme
 from sitegen.outputs import Output
 from sitegen.render import Pager, Renderer, paginate
@@ -16,64 +15,55 @@ def _html(
     path: str,
     made_from: str,
     template: str,
-    fingerprint: str | None,
     theme: Theme | None = None,
     **context,
 ) -> Output:
-    def render() -> bytes:
-        return renderer.render(template, path, theme, **context).encode("utf-8")
+    """A page rendered from `template`: made of the template, its theme and `context`,
+    and of what the template reads of the view (noted while rendering)."""
 
-    return Output(path, made_from, render, fingerprint=fingerprint)
+    def render(reads: set[str]) -> bytes:
+        return renderer.render(template, path, theme, reads, **context).encode("utf-8")
+
+    theme_name = (theme or renderer.view.content.theme).name
+    return Output(path, made_from, render, made_of=(template, theme_name, context))
 
 
-def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
+def plan_pages(renderer: Renderer) -> list[Output]:
     view = renderer.view
-    fp = fingerprints
-    month_counts = [(key, len(notices)) for key, notices in view.by_month.items()]
     outputs = [
         _html(
             renderer,
             urls.INDEX,
             "the home page",
             "index.html",
-            fp.page("home", fp.cards(view.important), fp.cards(view.latest)),
         ),
-        _html(renderer, "404.html", "the 404 page", "404.html", fp.page("404")),
-        _html(renderer, "archive/index.html", "the archive", "archive.html", fp.page(month_counts)),
+        _html(renderer, "404.html", "the 404 page", "404.html"),
+        _html(renderer, "archive/index.html", "the archive", "archive.html"),
         _html(
             renderer,
             "communities/index.html",
             "the communities overview",
             "communities.html",
-            fp.page(
-                "communities",
-                [(repr(c), len(view.current_for(c))) for c in view.communities],
-            ),
         ),
         _html(
             renderer,
             "campaigns/index.html",
             "the campaigns list",
             "campaigns.html",
-            fp.page("campaigns"),
         ),
     ]
-    for kind, groups, slugs in (
-        ("category", view.by_category, view.category_slugs),
-        ("tag", view.by_tag, view.tag_slugs),
-    ):
+    for kind in ("category", "tag"):
         outputs.append(
             _html(
                 renderer,
                 f"{'categories' if kind == 'category' else 'tags'}/index.html",
                 f"the {kind} list",
                 "terms.html",
-                fp.page(kind, [(name, slugs[name], len(items)) for name, items in groups.items()]),
                 kind=kind,
             )
         )
     outputs += _lists(
-        renderer, fp, view.notices, urls.notice_list_path, "the notice list", title="通知公告"
+        renderer, view.notices, urls.notice_list_path, "the notice list", title="通知公告"
     )
     for notice in view.notices:
         outputs.append(
@@ -82,7 +72,6 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
                 urls.notice_path(notice.slug),
                 notice.source.as_posix(),
                 "notice.html",
-                fp.notice_page(notice),
                 notice=notice,
                 theme=renderer.theme_for(notice),
             )
@@ -99,15 +88,12 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
                 urls.community_path(community.slug),
                 community.source.as_posix(),
                 "community.html",
-                fp.page("community", repr(community), *_pager_parts(fp, first)),
                 community=community,
                 pager=first,
             )
         )
         outputs += [
-            _list_page(
-                renderer, fp, pager, community.source.as_posix(), f"{community.name}现行通知"
-            )
+            _list_page(renderer, pager, community.source.as_posix(), f"{community.name}现行通知")
             for pager in more
         ]
     for campaign in view.campaigns:
@@ -118,7 +104,6 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
                 urls.campaign_path(campaign.slug),
                 campaign.source.as_posix(),
                 "campaign.html",
-                fp.page("campaign", campaign.slug, fp.links(campaign), fp.cards(notices)),
                 campaign=campaign,
                 notices=notices,
                 theme=renderer.theme_for(campaign),
@@ -131,14 +116,12 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
                 urls.page_path(page.slug),
                 page.source.as_posix(),
                 "page.html",
-                fp.page("page", page.digest, fp.links(page)),
                 page=page,
             )
         )
     for name, notices in view.by_category.items():
         outputs += _lists(
             renderer,
-            fp,
             notices,
             lambda n, name=name: renderer.category_path(name, n),
             f"category {name}",
@@ -147,7 +130,6 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
     for name, notices in view.by_tag.items():
         outputs += _lists(
             renderer,
-            fp,
             notices,
             lambda n, name=name: renderer.tag_path(name, n),
             f"tag {name}",
@@ -156,7 +138,6 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
     for (year, month), notices in view.by_month.items():
         outputs += _lists(
             renderer,
-            fp,
             notices,
             lambda n, y=year, m=month: urls.month_path(y, m),
             f"the archive of {year}-{month:02d}",
@@ -168,7 +149,6 @@ def plan_pages(renderer: Renderer, fingerprints: Fingerprints) -> list[Output]:
 
 def _lists(
     renderer: Renderer,
-    fp: Fingerprints,
     notices: list[Notice],
     path_of: Callable[[int], str],
     made_from: str,
@@ -177,23 +157,15 @@ def _lists(
 ) -> list[Output]:
     """A list of notices, one output per page of it."""
     pagers = paginate(notices, per_page or renderer.view.config.per_page, path_of)
-    return [_list_page(renderer, fp, pager, made_from, title) for pager in pagers]
+    return [_list_page(renderer, pager, made_from, title) for pager in pagers]
 
 
-def _list_page(
-    renderer: Renderer, fp: Fingerprints, pager: Pager, made_from: str, title: str
-) -> Output:
+def _list_page(renderer: Renderer, pager: Pager, made_from: str, title: str) -> Output:
     return _html(
         renderer,
         pager.paths[pager.number - 1],
         made_from,
         "notice_list.html",
-        fp.page("list", title, *_pager_parts(fp, pager)),
         pager=pager,
         title=title,
     )
-
-
-def _pager_parts(fp: Fingerprints, pager: Pager) -> tuple:
-    """What a page of a list shows of the list: its notices and its neighbours."""
-    return pager.number, pager.count, pager.previous, pager.next, fp.cards(pager.items)

@@ -1,8 +1,10 @@
-"""Incremental builds (parse cache, writing only changes) give exactly what a clean build gives.
+"""Incremental builds (parse cache, keys of outputs, print cache) give exactly what
+a clean build gives.
 
 A scratch copy of the example site takes a series of random edits of the kinds
-staff make; after each, the incremental build and a clean `--no-cache` build into
-another folder must agree file by file."""
+staff make, at random moments and with random `--drafts`/`--future`; after each,
+the incremental build and a clean `--no-cache` build into another folder must
+agree file by file, PDFs included where print is on."""
 
 from __future__ import annotations
 
@@ -10,10 +12,18 @@ import random
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import NOW, REPO, run_sitegen
 
-ROUNDS = 12
-MOMENTS = (NOW, "2026-11-23T10:00:00+08:00", "2026-12-20T10:00:00+08:00")
+ROUNDS = 10
+PRINT_ROUNDS = 4
+MOMENTS = (
+    NOW,
+    "2026-11-23T10:00:00+08:00",
+    "2026-12-06T10:00:00+08:00",
+    "2026-12-20T10:00:00+08:00",
+)
+FLAGS = ((), ("--drafts",), ("--future",), ("--drafts", "--future"))
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -91,38 +101,149 @@ def edit_theme_template(site: Path, rng: random.Random) -> str:
     return "campaign theme's own base.html"
 
 
+def edit_site_template(site: Path, rng: random.Random) -> str:
+    """The site theme gets a template of its own, showing what the built-in one does not."""
+    config = site / "content/site.yaml"
+    text = config.read_text(encoding="utf-8")
+    if "theme: own" not in text:
+        config.write_text(text + "theme: own\n", encoding="utf-8")
+        (site / "themes/own/templates").mkdir(parents=True, exist_ok=True)
+        (site / "themes/own/theme.yaml").write_text(
+            "name: 本站主题\nextends: default\n", encoding="utf-8"
+        )
+    notice = (REPO / "sitegen/default_theme/templates/notice.html").read_text(encoding="utf-8")
+    shown = rng.choice(
+        [
+            "{{ view.expired | length }}条已过期",
+            "现在{{ now.month }}月",
+            "{{ view.live_campaigns | length }}项活动",
+        ]
+    )
+    (site / "themes/own/templates/notice.html").write_text(
+        notice.replace("{% block main %}", "{% block main %}<p>" + shown + "</p>", 1),
+        encoding="utf-8",
+    )
+    return f"site theme's own notice.html showing {shown}"
+
+
+def edit_campaign(site: Path, rng: random.Random) -> str:
+    campaign = site / "content/campaigns/jia.md"
+    text = campaign.read_text(encoding="utf-8")
+    end = rng.choice(["2026-11-22", "2026-12-31", "2027-01-31"])
+    text = "\n".join(
+        f"end: {end}" if line.startswith("end:") else line for line in text.split("\n")
+    )
+    campaign.write_text(
+        text.replace("slogans:\n", f"slogans:\n  - 口号{rng.randint(1, 99)}\n", 1), encoding="utf-8"
+    )
+    return f"campaign ends {end}, a new slogan"
+
+
+def edit_page(site: Path, rng: random.Random) -> str:
+    page = rng.choice(sorted((site / "content/pages").glob("*.md")))
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("title: ", "title: 新", 1) + "\n更新。\n", encoding="utf-8")
+    return f"title and body of {page.name}"
+
+
+def edit_asset(site: Path, rng: random.Random) -> str:
+    asset = site / f"content/assets/表{rng.randint(1, 3)}.csv"
+    with asset.open("a", encoding="utf-8") as stream:
+        stream.write(f"行{rng.randint(1, 99)}\n")
+    return f"asset {asset.name}"
+
+
+def add_community(site: Path, rng: random.Random) -> str:
+    path = site / "content/communities/xinhua.yaml"
+    if path.exists():
+        path.unlink()
+        return "removed community xinhua"
+    path.write_text(
+        "name: 新华社区\nhouseholds: 1200\nboards:\n  - id: gate\n    location: 小区大门\n",
+        encoding="utf-8",
+    )
+    return "added community xinhua"
+
+
+def edit_poster(site: Path, rng: random.Random) -> str:
+    """A notice's poster paper changed, or its `poster: false` taken away."""
+    notice = rng.choice(sorted((site / "content/notices").glob("2026-11-1*.md")))
+    text = notice.read_text(encoding="utf-8")
+    front = text.split("\n---", 1)[0]
+    if "\nposter: false" in front:
+        notice.write_text(text.replace("\nposter: false", "", 1), encoding="utf-8")
+        return f"{notice.name} gets a poster"
+    if "\nposter:" in front:
+        return edit_body(site, rng)
+    notice.write_text(
+        text.replace("\ntitle: ", "\nposter:\n  paper: A3\ntitle: ", 1), encoding="utf-8"
+    )
+    return f"{notice.name}: an A3 poster"
+
+
 EDITS = [
     edit_title,
     edit_body,
     add_notice,
     delete_notice,
     edit_community,
+    add_community,
     edit_site_title,
     edit_theme,
+    edit_campaign,
+    edit_page,
+    edit_asset,
+    edit_site_template,
 ]
+PRINT_EDITS = [edit_title, edit_body, edit_poster, edit_community, add_community, edit_campaign]
 TEMPLATE_ROUND = 4  # from this round on, pages of the campaign theme use its own base.html
 
 
-def test_random_edits_build_the_same_as_a_clean_build(tmp_path: Path) -> None:
+def build_both(site: Path, clean: Path, args: list[str], what: str) -> None:
+    """Build incrementally into site/output and from nothing into `clean`: the same files."""
+    built = run_sitegen("build", str(site), *args)
+    assert built.returncode == 0, f"{what}: {built.stderr}"
+    shutil.rmtree(clean, ignore_errors=True)
+    fresh = run_sitegen("build", str(site), "--out", str(clean), *args, "--no-cache")
+    assert fresh.returncode == 0, fresh.stderr
+    mine, theirs = files(site / "output"), files(clean)
+    assert sorted(mine) == sorted(theirs), f"{what}: different files"
+    differing = [name for name in mine if mine[name] != theirs[name]]
+    assert differing == [], f"{what}: {differing[:5]}"
+
+
+def scratch_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     for name in ("content", "themes"):
         shutil.copytree(REPO / name, site / name)
-    rng = random.Random(20261127)
-    incremental, clean = site / "output", tmp_path / "clean"
+    return site
+
+
+@pytest.mark.parametrize("seed", [20261127, 7, 2036])
+def test_random_edits_build_the_same_as_a_clean_build(tmp_path: Path, seed: int) -> None:
+    site = scratch_site(tmp_path)
+    rng = random.Random(seed)
     first = run_sitegen("build", str(site), "--now", NOW, "--no-print")
     assert first.returncode == 0, first.stderr
     for round_number in range(1, ROUNDS + 1):
         edit = edit_theme_template if round_number == TEMPLATE_ROUND else rng.choice(EDITS)
         what = edit(site, rng)
         now = rng.choice(MOMENTS)  # time is an input too: notices expire between rounds
-        built = run_sitegen("build", str(site), "--now", now, "--no-print")
-        assert built.returncode == 0, f"round {round_number} ({what}): {built.stderr}"
-        shutil.rmtree(clean, ignore_errors=True)
-        fresh = run_sitegen(
-            "build", str(site), "--out", str(clean), "--now", now, "--no-print", "--no-cache"
+        flags = rng.choice(FLAGS)
+        args = ["--now", now, "--no-print", *flags]
+        build_both(
+            site, tmp_path / "clean", args, f"seed {seed} round {round_number} ({what}, {args})"
         )
-        assert fresh.returncode == 0, fresh.stderr
-        mine, theirs = files(incremental), files(clean)
-        assert sorted(mine) == sorted(theirs), f"round {round_number} ({what}): different files"
-        differing = [name for name in mine if mine[name] != theirs[name]]
-        assert differing == [], f"round {round_number} ({what}): {differing[:5]}"
+
+
+def test_random_edits_with_print_build_the_same_as_a_clean_build(tmp_path: Path) -> None:
+    """Posters, board packs, banners and leaflets too, byte for byte."""
+    site = scratch_site(tmp_path)
+    rng = random.Random(1127)
+    first = run_sitegen("build", str(site), "--now", NOW)
+    assert first.returncode == 0, first.stderr
+    for round_number in range(1, PRINT_ROUNDS + 1):
+        what = rng.choice(PRINT_EDITS)(site, rng)
+        args = ["--now", rng.choice(MOMENTS), *rng.choice(FLAGS)]
+        build_both(site, tmp_path / "clean", args, f"round {round_number} ({what}, {args})")
+    assert any(name.endswith(".pdf") for name in files(site / "output"))

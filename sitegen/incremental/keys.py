@@ -1,0 +1,188 @@
+"""The key of an output: everything it is made from, hashed, so that a rebuild
+renders only outputs whose key changed.
+
+An output is made of three things. The site part is what every output is
+shaped by: the settings, the theme files, sitegen's own code and the libraries
+it renders with. The output declares the rest where it is planned (`made_of`:
+a template, its theme and the context it is given) and its render notes what
+else it looked at (`Reads`: view attributes, `now`, where an item's links lead).
+A build records each output's reads; the next one looks up what those same
+names hold now, and when the key comes out equal, the render would read the
+same and write the same bytes, so the file is kept.
+
+Nothing here describes a template: a theme with its own templates is keyed the
+same way. A value this module cannot describe (an object it does not know, a
+view attribute it cannot look up) gives no key, and the output is rendered
+every time: slower, never stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from enum import Enum
+from functools import cached_property
+from pathlib import Path
+
+from sitegen.code_version import code_stamps
+from sitegen.model import Campaign, Community, Notice, Page, SiteConfig, Theme
+from sitegen.outputs import Output
+from sitegen.render import Pager
+from sitegen.siteview import SiteView
+from sitegen.visibility import Flags
+
+# Described by their repr: everything in them is plain data a render may show.
+SIMPLE = (
+    str,
+    int,
+    float,
+    bool,
+    type(None),
+    datetime,
+    date,
+    Enum,
+    Path,
+    Community,
+    SiteConfig,
+    Flags,
+    Theme,
+)
+
+
+class Unknown(Exception):
+    """A value or a read this module cannot describe: the output gets no key."""
+
+
+def file_stamp(path: Path) -> str:
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class OutputKeys:
+    """The keys of one build's outputs (for a view and the print setting)."""
+
+    def __init__(self, view: SiteView, with_print: bool) -> None:
+        self.view = view
+        self.with_print = with_print
+        self._parts: dict[str, str] = {}
+        self._cards: dict[int, str] = {}
+
+    @cached_property
+    def site(self) -> str:
+        content = self.view.content
+        themes = {t.name: t for t in (content.theme, *content.campaign_themes.values())}
+        folders = sorted({folder for theme in themes.values() for folder in theme.chain})
+        files = sorted(
+            (str(p), file_stamp(p)) for folder in folders for p in folder.rglob("*") if p.is_file()
+        )
+        parts = (
+            repr(self.view.config),
+            repr(self.view.flags),
+            files,
+            code_stamps(),
+            sorted(themes),
+            self.with_print,
+        )
+        return _hash(repr(parts))
+
+    def key(self, output: Output, reads: Iterable[str]) -> str | None:
+        """The output's key, had its render read `reads`; None: render it every time."""
+        if output.copy_from is not None:
+            return file_stamp(output.copy_from)
+        if output.made_of is None:
+            return None
+        try:
+            looked_at = [(name, self.part(name)) for name in sorted(reads)]
+            made_of = self.value(output.made_of)
+        except Unknown:
+            return None
+        return _hash(f"{self.site}|{output.path}|{made_of}|{looked_at}")
+
+    def part(self, name: str) -> str:
+        """What the read `name` finds in this build's view, described."""
+        if name not in self._parts:
+            self._parts[name] = self._look_up(name)
+        return self._parts[name]
+
+    def _look_up(self, name: str) -> str:
+        view = self.view
+        if name == "now":
+            return view.now.isoformat()
+        if name == "targets":
+            return self.value(view.targets)
+        if name.startswith("links:"):
+            item = self._items.get(name.removeprefix("links:"))
+            if item is None:
+                return "gone"
+            targets = view.targets
+            return repr(sorted((ref, targets.get(ref)) for ref in item.links))
+        if name in self._methods:
+            return self._methods[name]()
+        found = getattr(view, name, None) if not name.startswith("_") else None
+        if found is None or callable(found):
+            raise Unknown(name)
+        return self.value(found)
+
+    @cached_property
+    def _methods(self) -> dict[str, Callable[[], str]]:
+        """The view's methods, each by what its answers depend on beyond the
+        arguments (which the caller's own key describes)."""
+        view = self.view
+        return {
+            "state": lambda: "",  # a notice's state is part of its description
+            "is_live": lambda: "",  # so is a campaign's
+            "audience": lambda: self.value(view.communities),
+            "current_for": lambda: self.value(
+                [(c.slug, view.current_for(c)) for c in view.communities]
+            ),
+            "notices_of_campaign": lambda: self.value(
+                [(c.slug, view.notices_of_campaign(c)) for c in view.campaigns]
+            ),
+        }
+
+    @cached_property
+    def _items(self) -> dict[str, Notice | Page | Campaign]:
+        content = self.view.content
+        return {
+            item.content_path: item
+            for item in (*content.notices, *content.pages, *content.campaigns)
+        }
+
+    def value(self, value: object) -> str:
+        """A value given to or read by a render, described by everything of it a
+        render can show (a notice by its text, its state now and its terms' addresses)."""
+        kind = type(value)
+        if kind is Notice:
+            return self._card(value)
+        if kind is list or kind is tuple:
+            return "[" + ",".join([self.value(item) for item in value]) + "]"
+        if kind is dict:
+            return (
+                "{" + ",".join(f"{self.value(k)}:{self.value(v)}" for k, v in value.items()) + "}"
+            )
+        if kind is Pager:
+            return f"pager({value.number},{value.count},{value.paths!r},{self.value(value.items)})"
+        if kind is Campaign:
+            return f"campaign({value.digest},{self.view.is_live(value)})"
+        if kind is Page:
+            return f"page({value.digest})"
+        if isinstance(value, SIMPLE):
+            return repr(value)
+        raise Unknown(kind.__name__)
+
+    def _card(self, notice: Notice) -> str:
+        card = self._cards.get(id(notice))
+        if card is None:
+            view = self.view
+            tags, categories = view.tag_slugs, view.category_slugs
+            terms = [tags.get(tag, "") for tag in notice.tags]
+            if notice.category:
+                terms.append(categories.get(notice.category, ""))
+            card = f"{notice.digest}{view.state(notice).value}{','.join(terms)};"
+            self._cards[id(notice)] = card
+        return card
