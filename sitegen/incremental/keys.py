@@ -19,7 +19,7 @@ every time: slower, never stale.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from functools import cached_property
@@ -70,7 +70,6 @@ class OutputKeys:
         self.view = view
         self.with_print = with_print
         self._parts: dict[str, str] = {}
-        self._cards: dict[int, str] = {}
 
     @cached_property
     def site(self) -> str:
@@ -90,23 +89,26 @@ class OutputKeys:
         )
         return _hash(repr(parts))
 
-    def key(self, output: Output, reads: Iterable[str]) -> str | None:
-        """The output's key, had its render read `reads`; None: render it every time."""
+    def key(self, output: Output, reads: tuple[str, ...]) -> str | None:
+        """The output's key, had its render read `reads` (sorted); None: render it every time."""
         if output.copy_from is not None:
             return file_stamp(output.copy_from)
         if output.made_of is None:
             return None
         try:
-            looked_at = [(name, self.part(name)) for name in sorted(reads)]
+            parts = self._parts
+            looked_at = [
+                f"{name}={parts[name] if name in parts else self.part(name)}" for name in reads
+            ]
             made_of = self.value(output.made_of)
         except Unknown:
             return None
-        return _hash(f"{self.site}|{output.path}|{made_of}|{looked_at}")
+        return _hash("|".join([self.site, output.path, made_of, *looked_at]))
 
     def part(self, name: str) -> str:
-        """What the read `name` finds in this build's view, described."""
+        """What the read `name` finds in this build's view, described and hashed."""
         if name not in self._parts:
-            self._parts[name] = self._look_up(name)
+            self._parts[name] = _hash(self._look_up(name))
         return self._parts[name]
 
     def _look_up(self, name: str) -> str:
@@ -119,6 +121,8 @@ class OutputKeys:
             item = self._items.get(name.removeprefix("links:"))
             if item is None:
                 return "gone"
+            if not item.links:
+                return ""
             targets = view.targets
             return repr(sorted((ref, targets.get(ref)) for ref in item.links))
         if name in self._methods:
@@ -157,16 +161,33 @@ class OutputKeys:
         """A value given to or read by a render, described by everything of it a
         render can show (a notice by its text, its state now and its terms' addresses)."""
         kind = type(value)
+        if kind is str:
+            return repr(value)
         if kind is Notice:
-            return self._card(value)
+            return self._cards.get(id(value)) or self._card(value)
         if kind is list or kind is tuple:
+            if value and type(value[0]) is Notice:
+                cards = self._cards
+                try:
+                    return "[" + "".join([cards[id(n)] for n in value]) + "]"
+                except KeyError:  # a notice not in the view (a theme may find them)
+                    return "[" + "".join([self._card(n) for n in value]) + "]"
             return "[" + ",".join([self.value(item) for item in value]) + "]"
         if kind is dict:
+            describe = self.value
             return (
-                "{" + ",".join(f"{self.value(k)}:{self.value(v)}" for k, v in value.items()) + "}"
+                "{"
+                + ",".join(
+                    [
+                        f"{k!r}:{describe(v)}" if type(k) is str else f"{describe(k)}:{describe(v)}"
+                        for k, v in value.items()
+                    ]
+                )
+                + "}"
             )
         if kind is Pager:
-            return f"pager({value.number},{value.count},{value.paths!r},{self.value(value.items)})"
+            # Its other pages' paths follow from the first by the paging rule (sitegen's code).
+            return f"pager({value.number},{value.count},{value.paths[0]},{self.value(value.items)})"
         if kind is Campaign:
             return f"campaign({value.digest},{self.view.is_live(value)})"
         if kind is Page:
@@ -175,14 +196,16 @@ class OutputKeys:
             return repr(value)
         raise Unknown(kind.__name__)
 
+    @cached_property
+    def _cards(self) -> dict[int, str]:
+        """Each notice of the view as a list shows it, keyed by identity (lists hold these
+        objects): its text (by digest), its state now, and its terms' addresses."""
+        return {id(notice): self._card(notice) for notice in self.view.notices}
+
     def _card(self, notice: Notice) -> str:
-        card = self._cards.get(id(notice))
-        if card is None:
-            view = self.view
-            tags, categories = view.tag_slugs, view.category_slugs
-            terms = [tags.get(tag, "") for tag in notice.tags]
-            if notice.category:
-                terms.append(categories.get(notice.category, ""))
-            card = f"{notice.digest}{view.state(notice).value}{','.join(terms)};"
-            self._cards[id(notice)] = card
-        return card
+        view = self.view
+        tags, categories = view.tag_slugs, view.category_slugs
+        terms = [tags.get(tag, "") for tag in notice.tags]
+        if notice.category:
+            terms.append(categories.get(notice.category, ""))
+        return f"{notice.digest}{view.state(notice).value}{','.join(terms)};"
