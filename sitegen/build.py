@@ -25,11 +25,13 @@ from sitegen.errors import (
     suggest,
 )
 from sitegen.incremental.keys import OutputKeys
+from sitegen.incremental.steady import steady_between
 from sitegen.load import SiteContent, list_content_files, load_site, theme_static_files
 from sitegen.outputs import Output, check_plan
 from sitegen.parse_cache import ParseCache
+from sitegen.parse_pool import parse_files
 from sitegen.printing.jobs import PrintCache
-from sitegen.printing.plan import planned_outputs, print_moments
+from sitegen.printing.plan import planned_outputs
 from sitegen.printing.run import PrintReport, make_print
 from sitegen.render import Renderer
 from sitegen.scratch import scratch_folder
@@ -86,8 +88,11 @@ def check(
 
     Raises ContentError with every problem found."""
     diagnostics = Diagnostics()
+    if content_files is None:
+        content_files = list_content_files(site_dir / "content")
     cache = ParseCache(cache_path(site_dir), read=use_cache)
-    content = load_site(site_dir, diagnostics, cache, content_files)
+    parse_many = cache.wrapping(parse_files, content_files.files)
+    content = load_site(site_dir, diagnostics, parse_many, content_files)
     view = None
     if content is not None and not diagnostics.errors:
         view = SiteView(content, now, flags)
@@ -192,7 +197,7 @@ def _build(
             inputs=inputs,
             settings=settings,
             moment=now,
-            steady=view.steady_between(print_moments(view) if with_print else ()),
+            steady=steady_between(view, with_print),
             pages=report.pages,
             warnings=warnings,
         )

@@ -28,9 +28,8 @@ from sitegen.code_version import code_stamps
 from sitegen.errors import Diagnostic
 from sitegen.incremental.keys import OutputKeys
 from sitegen.outputs import Output
-from sitegen.sitefiles import Listing
+from sitegen.sitefiles import Listing, Stamp
 
-Stamp = tuple[int, int]  # size, modification time in ns
 # key, size, modification time in ns, what its render read
 Record = tuple[str | None, int, int, tuple[str, ...]]
 Made = tuple[str | None, tuple[str, ...]]  # an output's key and its reads, as just made

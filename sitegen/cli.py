@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import os
+import gc
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -157,11 +157,12 @@ def _run_build(args: argparse.Namespace) -> int:
     )
     _print_diagnostics(report.warnings)
     print(report.summary() + f" -> {out}")
-    # Everything is written and closed. Skip the interpreter's teardown of the
-    # loaded site: at ten thousand notices it is a tenth of a rebuild after an edit.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    # What the build loaded stays referenced until the process ends (the parse cache
+    # keeps decoded items for a next build in the same process, as `serve` makes).
+    # Frozen, it is left out of the collector's last walk at exit: a third of a
+    # second at ten thousand notices. Exit handlers and finalisers all still run.
+    gc.freeze()
+    return 0
 
 
 def _run_print(args: argparse.Namespace) -> int:

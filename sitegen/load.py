@@ -22,8 +22,7 @@ from sitegen.parse import (
     parse_notice,
     parse_page,
 )
-from sitegen.parse_cache import ParseCache, Stamp
-from sitegen.parse_pool import parse_files
+from sitegen.parse_pool import ParseMany, parse_files
 from sitegen.sitefiles import Listing, Refused, describe, list_files
 from sitegen.slugs import NOT_ON_WINDOWS, is_reserved_name, slugify
 from sitegen.sourcetext import read_source
@@ -96,11 +95,11 @@ def site_timezone(site_dir: Path) -> ZoneInfo:
 def load_site(
     site_dir: Path,
     diagnostics: Diagnostics,
-    cache: ParseCache | None = None,
+    parse_many: ParseMany = parse_files,
     content_files: Listing | None = None,
 ) -> SiteContent | None:
     """Load and check a whole site; None when any error was reported. Markdown files
-    unchanged since the last run come from `cache` (their diagnostics too);
+    are parsed by `parse_many` (a cache may wrap it: see incremental/parse_cache.py);
     `content_files` is the listing of content/, if already made."""
     content_dir = site_dir / "content"
     config_path = content_dir / "site.yaml"
@@ -110,10 +109,9 @@ def load_site(
             "run the command inside your site's folder, or make one with `sitegen init FOLDER`",
         )
     listing = content_files if content_files is not None else list_content_files(content_dir)
-    stamps = listing.files
-    files = list(stamps)
+    files = list(listing.files)
     _report_refused(listing.refused, diagnostics)
-    reader = _FileReader(site_dir, diagnostics, stamps)
+    reader = _FileReader(site_dir, diagnostics)
     config_text = reader.read("site.yaml")
     if config_text is None:
         return None
@@ -127,10 +125,10 @@ def load_site(
     ctx.community_slugs = frozenset(_stems(files, "communities"))
     communities = reader.parse_all(files, "communities", (".yaml", ".yml"), parse_community, ctx)
     ctx.campaign_slugs = frozenset(_stems(files, "campaigns"))
-    campaigns = reader.parse_all(files, "campaigns", (".md",), parse_campaign, ctx, cache)
+    campaigns = reader.parse_all(files, "campaigns", (".md",), parse_campaign, ctx, parse_many)
     ctx.campaign_slugs |= {c.slug for c in campaigns}
-    pages = reader.parse_all(files, "pages", (".md",), parse_page, ctx, cache)
-    notices = reader.parse_all(files, "notices", (".md",), parse_notice, ctx, cache)
+    pages = reader.parse_all(files, "pages", (".md",), parse_page, ctx, parse_many)
+    notices = reader.parse_all(files, "notices", (".md",), parse_notice, ctx, parse_many)
 
     _check_unique_slugs(communities, diagnostics, "community")
     _check_unique_slugs(campaigns, diagnostics, "campaign")
@@ -212,10 +210,9 @@ def _stems(files: list[str], folder: str) -> list[str]:
 
 
 class _FileReader:
-    def __init__(self, site_dir: Path, diagnostics: Diagnostics, stamps: dict[str, Stamp]) -> None:
+    def __init__(self, site_dir: Path, diagnostics: Diagnostics) -> None:
         self.site_dir = site_dir
         self.diagnostics = diagnostics
-        self.stamps = stamps
 
     def shown(self, content_path: str) -> Path:
         return Path("content") / content_path
@@ -231,7 +228,7 @@ class _FileReader:
         suffixes: tuple[str, ...],
         parse: Callable[[str, Path, str, ParseContext], T | None],
         ctx: ParseContext,
-        cache: ParseCache | None = None,
+        parse_many: ParseMany = parse_files,
     ) -> list[T]:
         paths = []
         for content_path in files:
@@ -246,7 +243,7 @@ class _FileReader:
                 continue
             paths.append(content_path)
         items = []
-        for item, diagnostics in parse_files(self.site_dir, paths, parse, ctx, cache, self.stamps):
+        for item, diagnostics in parse_many(self.site_dir, paths, parse, ctx):
             self.diagnostics.items.extend(diagnostics)
             if item is not None:
                 items.append(item)

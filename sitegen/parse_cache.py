@@ -24,11 +24,13 @@ from zoneinfo import ZoneInfo
 from sitegen import cache_codec, cache_db, slugs
 from sitegen.code_version import code_stamps
 from sitegen.errors import Diagnostic, UserError
-from sitegen.model import Body
-from sitegen.parse import ParseContext
+from sitegen.model import Body, Campaign, Notice, Page
+from sitegen.parse import ParseContext, parse_campaign, parse_notice, parse_page
+from sitegen.parse_pool import Parse, ParseMany
+from sitegen.sitefiles import Stamp
 
 Parsed = tuple[Any, list]
-Stamp = tuple[int, int]  # size, modification time in ns
+CACHED_TYPES: dict[Parse, type] = {parse_notice: Notice, parse_campaign: Campaign, parse_page: Page}
 
 
 def context_key(ctx: ParseContext, kind: str) -> str:
@@ -168,6 +170,29 @@ class ParseCache:
         if not item.links <= ctx.converter.content_files:
             return None
         return item, warnings
+
+    def wrapping(self, parse_many: ParseMany, stamps: dict[str, Stamp]) -> ParseMany:
+        """`parse_many`, answering from this cache for files unchanged since they were
+        kept (`stamps`: each content file's size and modification time, as listed)."""
+
+        def cached(
+            site_dir: Path, paths: list[str], parse: Parse, ctx: ParseContext
+        ) -> list[Parsed]:
+            item_type = CACHED_TYPES.get(parse)
+            if item_type is None:
+                return parse_many(site_dir, paths, parse, ctx)
+            key = context_key(ctx, parse.__name__)
+            results: list[Parsed | None] = [
+                self.get(path, stamps[path], key, ctx, item_type) for path in paths
+            ]
+            missing = [index for index, result in enumerate(results) if result is None]
+            parsed = parse_many(site_dir, [paths[index] for index in missing], parse, ctx)
+            for index, result in zip(missing, parsed, strict=True):
+                results[index] = result
+                self.put(paths[index], stamps[paths[index]], key, result)
+            return results  # type: ignore[return-value]
+
+        return cached
 
     def put(self, content_path: str, stamp: Stamp | None, key: str, parsed: Parsed) -> None:
         self.seen.add(content_path)

@@ -17,9 +17,7 @@ from typing import Any
 
 from sitegen.errors import Diagnostic, Diagnostics
 from sitegen.markup import MarkdownConverter
-from sitegen.model import Campaign, Notice, Page
-from sitegen.parse import ParseContext, parse_campaign, parse_notice, parse_page
-from sitegen.parse_cache import ParseCache, Stamp, context_key
+from sitegen.parse import ParseContext
 from sitegen.sourcetext import read_source
 from sitegen.workers import context, end_with_parent
 
@@ -28,7 +26,8 @@ BATCH = 100
 
 Parse = Callable[[str, Path, str, ParseContext], Any]
 Parsed = tuple[Any, list[Diagnostic]]
-CACHED_TYPES: dict[Parse, type] = {parse_notice: Notice, parse_campaign: Campaign, parse_page: Page}
+# Parse these files of the site with this parser and context: each file's item and diagnostics.
+ParseMany = Callable[[Path, list[str], Parse, ParseContext], list[Parsed]]
 
 
 def read_and_parse(site_dir: Path, content_path: str, parse: Parse, ctx: ParseContext) -> Parsed:
@@ -42,32 +41,8 @@ def read_and_parse(site_dir: Path, content_path: str, parse: Parse, ctx: ParseCo
     return item, diagnostics.items
 
 
-def parse_files(
-    site_dir: Path,
-    paths: list[str],
-    parse: Parse,
-    ctx: ParseContext,
-    cache: ParseCache | None = None,
-    stamps: dict[str, Stamp] | None = None,
-) -> list[Parsed]:
-    """Every file of `paths`, parsed, in order: from `cache` where still valid
-    (`stamps` holds each file's size and modification time, as listed)."""
-    if cache is None or stamps is None or parse not in CACHED_TYPES:
-        return _parse(site_dir, paths, parse, ctx)
-    key = context_key(ctx, parse.__name__)
-    item_type = CACHED_TYPES[parse]
-    results: list[Parsed | None] = [
-        cache.get(path, stamps[path], key, ctx, item_type) for path in paths
-    ]
-    missing = [index for index, result in enumerate(results) if result is None]
-    parsed = _parse(site_dir, [paths[index] for index in missing], parse, ctx)
-    for index, result in zip(missing, parsed, strict=True):
-        results[index] = result
-        cache.put(paths[index], stamps[paths[index]], key, result)
-    return results  # type: ignore[return-value]
-
-
-def _parse(site_dir: Path, paths: list[str], parse: Parse, ctx: ParseContext) -> list[Parsed]:
+def parse_files(site_dir: Path, paths: list[str], parse: Parse, ctx: ParseContext) -> list[Parsed]:
+    """Every file of `paths`, parsed, in order, on all cores when there are enough."""
     cores = os.cpu_count() or 1
     if len(paths) < PARALLEL_MIN or cores == 1:
         return [read_and_parse(site_dir, path, parse, ctx) for path in paths]

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.parse_cache import Stamp
+Stamp = tuple[int, int]  # size, modification time in ns: a file unchanged since it was seen
 
 
 @dataclass(frozen=True)

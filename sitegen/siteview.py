@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 
 from sitegen import urls
@@ -150,27 +149,6 @@ class SiteView:
             for tag in notice.tags:
                 groups[tag].append(notice)
         return dict(sorted(groups.items()))
-
-    def steady_between(self, moments: Iterable[datetime] = ()) -> tuple[datetime, datetime]:
-        """The stretch of time around `now` in which no notice or campaign changes
-        state (nor passes any of `moments`): a build anywhere strictly inside it
-        makes the same site."""
-        if not self.content.notices:
-            return self.now, self.now  # an empty site's feed shows the build's time
-        start, end = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
-        changes = [*moments]
-        for notice in self.content.notices:
-            changes += [notice.date, notice.expires]
-        for campaign in self.content.campaigns:
-            changes += [campaign.start, campaign.end]
-        for moment in changes:
-            if moment is None:
-                continue
-            if moment <= self.now:
-                start = max(start, moment)
-            else:
-                end = min(end, moment)
-        return start, end
 
     @cached_property
     def category_slugs(self) -> dict[str, str]:

@@ -39,21 +39,6 @@ TAKE_DOWN_WITHIN = timedelta(days=30)  # "take down": expired lately
 ONLY = ("posters", "boards", "banners", "handouts")
 
 
-def print_moments(view: SiteView) -> list[datetime]:
-    """When what is printed changes besides the notices' own states: a notice
-    stops being new, an expired one leaves the take-down list, and the posting
-    list's date turns at midnight."""
-    moments = []
-    for notice in view.content.notices:
-        moments.append(notice.date + NEW_WITHIN)
-        if notice.expires is not None:
-            moments.append(notice.expires + TAKE_DOWN_WITHIN)
-    today = view.now.astimezone(view.config.timezone).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    return [*moments, today, today + timedelta(days=1)]
-
-
 def planned_outputs(view: SiteView) -> list[Output]:
     """Every print output a build makes at the view's `now` (a PDF and the HTML it is
     laid out from), with where each comes from: for the collision check of the plan."""

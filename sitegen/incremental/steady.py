@@ -1,0 +1,48 @@
+"""When another `now` builds the same site: the stretch of time around a build's
+`now` in which nothing shown changes, so that a later build inside it can stop
+at "nothing changed" without loading the site."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sitegen.printing.plan import NEW_WITHIN, TAKE_DOWN_WITHIN
+from sitegen.siteview import SiteView
+
+
+def steady_between(view: SiteView, with_print: bool) -> tuple[datetime, datetime]:
+    """The stretch of time around `now` in which no notice or campaign changes
+    state (nor, with print, what print shows): a build anywhere strictly inside
+    it makes the same site."""
+    content = view.content
+    if not content.notices:
+        return view.now, view.now  # an empty site's feed shows the build's time
+    start, end = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    changes = print_moments(view) if with_print else []
+    for notice in content.notices:
+        changes += [notice.date, notice.expires]
+    for campaign in content.campaigns:
+        changes += [campaign.start, campaign.end]
+    for moment in changes:
+        if moment is None:
+            continue
+        if moment <= view.now:
+            start = max(start, moment)
+        else:
+            end = min(end, moment)
+    return start, end
+
+
+def print_moments(view: SiteView) -> list[datetime]:
+    """When what is printed changes besides the notices' own states: a notice
+    stops being new, an expired one leaves the take-down list, and the posting
+    list's date turns at midnight."""
+    moments = []
+    for notice in view.content.notices:
+        moments.append(notice.date + NEW_WITHIN)
+        if notice.expires is not None:
+            moments.append(notice.expires + TAKE_DOWN_WITHIN)
+    today = view.now.astimezone(view.config.timezone).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return [*moments, today, today + timedelta(days=1)]
