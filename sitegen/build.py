@@ -26,7 +26,8 @@ from sitegen.errors import (
 )
 from sitegen.incremental.keys import OutputKeys
 from sitegen.incremental.steady import steady_between
-from sitegen.load import SiteContent, list_content_files, load_site, theme_static_files
+from sitegen.load import list_content_files, load_site, theme_static_files
+from sitegen.model import SiteContent
 from sitegen.outputs import Output, check_plan
 from sitegen.parse_cache import ParseCache
 from sitegen.parse_pool import parse_files
@@ -38,7 +39,7 @@ from sitegen.scratch import scratch_folder
 from sitegen.site_pages import plan_pages
 from sitegen.sitefiles import Listing
 from sitegen.siteview import SiteView
-from sitegen.themes import static_path
+from sitegen.urls import static_path
 from sitegen.visibility import Flags
 from sitegen.workers import end_with_parent, start_method
 from sitegen.writer import (

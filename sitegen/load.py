@@ -6,14 +6,13 @@ This is the I/O edge of the pipeline; the parsing itself is in `sitegen.parse`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sitegen.errors import Diagnostics, SourceRef, UserError
 from sitegen.markup import MarkdownConverter
-from sitegen.model import Campaign, Community, Document, Notice, Page, SiteConfig, Theme
+from sitegen.model import Community, Document, SiteConfig, SiteContent, Theme
 from sitegen.parse import (
     ParseContext,
     parse_campaign,
@@ -46,21 +45,6 @@ RESERVED_PAGE_SLUGS = frozenset(
         "feeds",
     }
 )
-
-
-@dataclass(frozen=True)
-class SiteContent:
-    """Everything a site's folder says, checked; no notion of time yet."""
-
-    site_dir: Path
-    config: SiteConfig
-    notices: tuple[Notice, ...]
-    communities: tuple[Community, ...]
-    campaigns: tuple[Campaign, ...]
-    pages: tuple[Page, ...]
-    assets: tuple[str, ...]  # content paths under assets/, e.g. "assets/map.svg"
-    theme: Theme
-    campaign_themes: dict[str, Theme]  # campaign slug -> its theme
 
 
 def is_ignored(name: str) -> bool:

@@ -199,6 +199,10 @@ class Community:
     description_html: str = ""
 
 
+BUILTIN_THEME = "default"  # the theme sitegen ships, which every theme extends
+BUILTIN_THEME_DIR = Path(__file__).parent / "default_theme"
+
+
 @dataclass(frozen=True)
 class Theme:
     """A theme folder, resolved with its `extends` chain (child first)."""
@@ -223,3 +227,18 @@ class Asset:
 
     source: Path  # absolute
     url_path: str  # path in the output, e.g. "assets/map.svg"
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """Everything a site's folder says, checked; no notion of time yet."""
+
+    site_dir: Path
+    config: SiteConfig
+    notices: tuple[Notice, ...]
+    communities: tuple[Community, ...]
+    campaigns: tuple[Campaign, ...]
+    pages: tuple[Page, ...]
+    assets: tuple[str, ...]  # content paths under assets/, e.g. "assets/map.svg"
+    theme: Theme
+    campaign_themes: dict[str, Theme]  # campaign slug -> its theme

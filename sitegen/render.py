@@ -17,7 +17,7 @@ from sitegen.charts import households_chart
 from sitegen.errors import UserError
 from sitegen.model import Campaign, Document, Notice, Theme
 from sitegen.siteview import SiteView
-from sitegen.themes import make_environment, static_path
+from sitegen.urls import static_path
 
 _HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
 _REMOTE_IMAGE = re.compile(r'<img\b[^>]*\bsrc="(?:https?:)?//[^>]*>', re.IGNORECASE)
@@ -225,6 +225,18 @@ class Renderer:
             "home_url": url(urls.INDEX),
             "poster_url": lambda n: url(urls.poster_path(n)) if self.has_poster(n) else None,
         }
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """A Jinja environment whose templates come from the theme, then the themes it extends."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([folder / "templates" for folder in theme.chain]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def _image_alt(image: re.Match[str]) -> str:

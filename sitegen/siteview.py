@@ -8,8 +8,7 @@ from datetime import datetime
 from functools import cached_property
 
 from sitegen import urls
-from sitegen.load import SiteContent
-from sitegen.model import Campaign, Community, Notice, Page
+from sitegen.model import Campaign, Community, Notice, Page, SiteContent
 from sitegen.visibility import Flags, State, campaign_is_live, is_current, is_published, state
 
 

@@ -6,18 +6,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
-
 from sitegen import schemas
 from sitegen.errors import Diagnostics, suggest
 from sitegen.fields import FieldReader
-from sitegen.model import Theme
+from sitegen.model import BUILTIN_THEME, BUILTIN_THEME_DIR, Theme
 from sitegen.parse import read_yaml
 from sitegen.sourcetext import read_source
 from sitegen.yamlnodes import Map, Scalar
 
-BUILTIN_NAME = "default"
-BUILTIN_DIR = Path(__file__).parent / "default_theme"
 PALETTE_KEYS = (
     "primary",
     "on_primary",
@@ -42,26 +38,26 @@ class ThemeLibrary:
 
     def get(self, name: str | None) -> Theme | None:
         """The theme called `name` (None: the built-in one); None after reporting an error."""
-        name = name or BUILTIN_NAME
+        name = name or BUILTIN_THEME
         if name not in self._themes:
             self._themes[name] = None  # guards against `extends` cycles
             self._themes[name] = self._load(name, chain_seen=())
         return self._themes[name]
 
     def exists(self, name: str) -> bool:
-        return name == BUILTIN_NAME or (self.site_dir / "themes" / name / "theme.yaml").is_file()
+        return name == BUILTIN_THEME or (self.site_dir / "themes" / name / "theme.yaml").is_file()
 
     def available(self) -> list[str]:
         folder = self.site_dir / "themes"
         found = [p.parent.name for p in folder.glob("*/theme.yaml")] if folder.is_dir() else []
-        return sorted({BUILTIN_NAME, *found})
+        return sorted({BUILTIN_THEME, *found})
 
     def _load(self, name: str, chain_seen: tuple[str, ...]) -> Theme | None:
         folder = self.site_dir / "themes" / name
-        if name == BUILTIN_NAME and (not folder.is_dir() or name in chain_seen):
-            folder = BUILTIN_DIR
+        if name == BUILTIN_THEME and (not folder.is_dir() or name in chain_seen):
+            folder = BUILTIN_THEME_DIR
         source = folder / "theme.yaml"
-        shown = source if folder == BUILTIN_DIR else source.relative_to(self.site_dir)
+        shown = source if folder == BUILTIN_THEME_DIR else source.relative_to(self.site_dir)
         reader = FieldReader(shown, self.diagnostics)
         try:
             text = read_source(source, shown, self.diagnostics)
@@ -73,9 +69,9 @@ class ThemeLibrary:
         values = reader.read_map(node, schemas.THEME)
         palette = self._palette(node, reader)
         parent: Theme | None = None
-        if folder != BUILTIN_DIR:
-            parent_name = values.get("extends", BUILTIN_NAME)
-            if parent_name in (*chain_seen, name) and parent_name != BUILTIN_NAME:
+        if folder != BUILTIN_THEME_DIR:
+            parent_name = values.get("extends", BUILTIN_THEME)
+            if parent_name in (*chain_seen, name) and parent_name != BUILTIN_THEME:
                 reader.error(
                     node.keys.get("extends") if isinstance(node, Map) else None,
                     f"theme `{name}` extends itself through `{parent_name}`",
@@ -145,21 +141,3 @@ class ThemeLibrary:
             else:
                 palette[key] = value.text.strip()
         return palette
-
-
-def static_path(theme_folder: Path, name: str) -> str:
-    """Where the file `name` of a theme folder's static/ is published in the output."""
-    folder = BUILTIN_NAME if theme_folder == BUILTIN_DIR else theme_folder.name
-    return f"static/{folder}/{name}"
-
-
-def make_environment(theme: Theme) -> jinja2.Environment:
-    """A Jinja environment whose templates come from the theme, then the themes it extends."""
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([folder / "templates" for folder in theme.chain]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 from sitegen.markup import REF_SCHEME
-from sitegen.model import Board, Campaign, Community, Notice
+from sitegen.model import BUILTIN_THEME, BUILTIN_THEME_DIR, Board, Campaign, Community, Notice
 from sitegen.slugs import host_safe, slugify
 
 INDEX = "index.html"
@@ -136,3 +137,9 @@ def resolve_refs(html: str, here: str, targets: dict[str, str], base_url: str | 
         return f'{attribute}="{url}{fragment}"'
 
     return _REF.sub(replace, html)
+
+
+def static_path(theme_folder: Path, name: str) -> str:
+    """Where the file `name` of a theme folder's static/ is published in the output."""
+    folder = BUILTIN_THEME if theme_folder == BUILTIN_THEME_DIR else theme_folder.name
+    return f"static/{folder}/{name}"
