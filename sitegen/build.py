@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sitegen import feeds
-from sitegen.build_record import BuildRecord, BuildRecords, input_stamps, outputs_as_left
 from sitegen.errors import (
     ContentError,
     Diagnostic,
@@ -25,22 +23,24 @@ from sitegen.errors import (
     suggest,
 )
 from sitegen.incremental.keys import OutputKeys
+from sitegen.incremental.parse_cache import ParseCache
+from sitegen.incremental.record import BuildRecord, BuildRecords, input_stamps, outputs_as_left
 from sitegen.incremental.steady import steady_between
-from sitegen.load import list_content_files, load_site, theme_static_files
 from sitegen.model import SiteContent
-from sitegen.outputs import Output, check_plan
-from sitegen.parse_cache import ParseCache
-from sitegen.parse_pool import parse_files
-from sitegen.printing.jobs import PrintCache
-from sitegen.printing.plan import planned_outputs
-from sitegen.printing.run import PrintReport, make_print
-from sitegen.render import Renderer
+from sitegen.outputs import feeds
+from sitegen.outputs.pages import plan_pages
+from sitegen.outputs.plan import Output, check_plan
+from sitegen.outputs.printing.jobs import PrintCache
+from sitegen.outputs.printing.plan import planned_outputs
+from sitegen.outputs.printing.run import PrintReport, make_print
+from sitegen.outputs.render import Renderer
 from sitegen.scratch import scratch_folder
-from sitegen.site_pages import plan_pages
-from sitegen.sitefiles import Listing
-from sitegen.siteview import SiteView
-from sitegen.urls import static_path
-from sitegen.visibility import Flags
+from sitegen.site.urls import static_path
+from sitegen.site.view import SiteView
+from sitegen.site.visibility import Flags
+from sitegen.sitefolder.load import list_content_files, load_site, theme_static_files
+from sitegen.sitefolder.parse_pool import parse_files
+from sitegen.sitefolder.sitefiles import Listing
 from sitegen.workers import end_with_parent, start_method
 from sitegen.writer import (
     StagedOutput,

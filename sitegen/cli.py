@@ -9,10 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.content.fields import Invalid, parse_moment
 from sitegen.errors import ContentError, Diagnostic, UserError, fault_message, refuse_warnings
-from sitegen.fields import Invalid, parse_moment
-from sitegen.load import site_timezone
-from sitegen.visibility import Flags
+from sitegen.site.visibility import Flags
+from sitegen.sitefolder.load import site_timezone
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,9 +7,9 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from sitegen.content.slugs import slugify
 from sitegen.errors import UserError
-from sitegen.load import read_settings
-from sitegen.slugs import slugify
+from sitegen.sitefolder.load import read_settings
 
 TEMPLATE = Path(__file__).parent / "init_template"
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')

@@ -24,8 +24,8 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen.build import CACHE_DIR, build, print_only
 from sitegen.errors import ContentError, UserError, fault_message
-from sitegen.load import site_timezone
-from sitegen.visibility import Flags
+from sitegen.site.visibility import Flags
+from sitegen.sitefolder.load import site_timezone
 
 EVENTS = "__sitegen/events"
 PORT_TRIES = 20

@@ -197,7 +197,7 @@ def test_colours_are_cmyk_and_text_is_black_ink_only(shop_site: Path) -> None:
     assert intent["/OutputConditionIdentifier"] == "FOGRA39"
     profile = intent["/DestOutputProfile"].get_object().get_data()
     assert profile[36:40] == b"acsp" and profile[16:20] == b"CMYK"
-    assert (REPO / "sitegen/printing/profiles/FOGRA39-sitegen.icc").read_bytes() == profile
+    assert (REPO / "sitegen/outputs/printing/profiles/FOGRA39-sitegen.icc").read_bytes() == profile
 
 
 def test_the_same_content_makes_the_same_shop_pdfs(shop_site: Path, tmp_path: Path) -> None:
@@ -382,7 +382,7 @@ def test_print_says_what_it_made_and_that_every_pdf_passed(shop_site: Path) -> N
 
 
 def test_print_names_the_pdfs_that_failed_the_check() -> None:
-    from sitegen.printing.run import PrintReport
+    from sitegen.outputs.printing.run import PrintReport
 
     report = PrintReport(
         paths=["print/posters/a.pdf", "print/posters/b.pdf", "print/boards/x-1.pdf"],
@@ -400,7 +400,7 @@ def test_a_board_pack_names_each_font_subset_by_its_content(shop_site: Path) -> 
     stands for one font program, so nothing can merge two subsets by name."""
     import hashlib
 
-    from sitegen.printing.pdfwalk import font_parts, resource_dicts
+    from sitegen.outputs.printing.pdfwalk import font_parts, resource_dicts
 
     reader = PdfReader(shop_site / "output/print/boards/longchi-b1.pdf")
     programs: dict[str, set[str]] = {}
@@ -447,7 +447,7 @@ def test_the_check_finds_a_font_whose_cids_are_not_its_glyph_indices(tmp_path: P
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from sitegen.printing import verify
+    from sitegen.outputs.printing import verify
 
     bundled = REPO / "sitegen/default_theme/static/fonts/NotoSansSC-Regular.otf"
     font = TTFont(str(bundled))
@@ -474,7 +474,7 @@ def test_the_check_finds_a_shop_pdf_without_bleed_or_output_intent(shop_site: Pa
     from pypdf import PdfWriter
     from pypdf.generic import NameObject, RectangleObject
 
-    from sitegen.printing import verify
+    from sitegen.outputs.printing import verify
 
     pdf = next((shop_site / "output/print/posters").glob("*.pdf")).read_bytes()
     assert verify.problems(pdf, shop=True, bleed_mm=3) == []

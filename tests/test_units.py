@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from sitegen.content.fields import FieldReader, Invalid, parse_moment
+from sitegen.content.markup import MarkdownConverter, summarize
+from sitegen.content.schemas import NOTICE
+from sitegen.content.slugs import slugify
+from sitegen.content.sourcetext import UndecodableFile, decode_source
+from sitegen.content.yamlnodes import parse_yaml
 from sitegen.errors import Diagnostics
-from sitegen.fields import FieldReader, Invalid, parse_moment
-from sitegen.markup import MarkdownConverter, summarize
 from sitegen.model import Body, Notice
-from sitegen.schemas import NOTICE
-from sitegen.slugs import slugify
-from sitegen.sourcetext import UndecodableFile, decode_source
-from sitegen.urls import canonical, relative, resolve_refs, term_slugs
-from sitegen.visibility import Flags, State, is_current, is_published, state
-from sitegen.yamlnodes import parse_yaml
+from sitegen.site.urls import canonical, relative, resolve_refs, term_slugs
+from sitegen.site.visibility import Flags, State, is_current, is_published, state
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

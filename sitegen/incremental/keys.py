@@ -25,12 +25,12 @@ from enum import Enum
 from functools import cached_property
 from pathlib import Path
 
-from sitegen.code_version import code_stamps
+from sitegen.incremental.code_version import code_stamps
 from sitegen.model import Campaign, Community, Notice, Page, SiteConfig, Theme
-from sitegen.outputs import Output
-from sitegen.render import Pager
-from sitegen.siteview import SiteView
-from sitegen.visibility import Flags
+from sitegen.outputs.plan import Output
+from sitegen.outputs.render import Pager
+from sitegen.site.view import SiteView
+from sitegen.site.visibility import Flags
 
 # Described by their repr: everything in them is plain data a render may show.
 SIMPLE = (

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sitegen.printing.plan import NEW_WITHIN, TAKE_DOWN_WITHIN
-from sitegen.siteview import SiteView
+from sitegen.outputs.printing.plan import NEW_WITHIN, TAKE_DOWN_WITHIN
+from sitegen.site.view import SiteView
 
 
 def steady_between(view: SiteView, with_print: bool) -> tuple[datetime, datetime]:

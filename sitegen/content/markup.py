@@ -11,7 +11,7 @@ Choices, and why:
   or remove it, and print leaves it out (a poster is made from the site's own
   files only, never from the Internet), showing its alt text instead.
 - Internal targets are written as `sitegen-ref:<content path>` so the HTML does not
-  depend on slugs or on where the page is published; `sitegen.urls.resolve_refs`
+  depend on slugs or on where the page is published; `sitegen.site.urls.resolve_refs`
   turns them into relative URLs for each output.
 - Line breaks inside a paragraph are kept (`nl2br`): staff write as in Word.
 - Heading ids keep Chinese text (`#一基本情况`, not `#_1`).

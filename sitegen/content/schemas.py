@@ -1,12 +1,12 @@
 """Every key a user may write, and what type its value has.
 
-One table per kind of file; `sitegen.parse` reads files by them. Anything not
+One table per kind of file; `sitegen.content.parse` reads files by them. Anything not
 declared here is an unknown key, reported with a "did you mean".
 """
 
 from __future__ import annotations
 
-from sitegen.fields import (
+from sitegen.content.fields import (
     Field,
     Invalid,
     boolean,
@@ -21,8 +21,8 @@ from sitegen.fields import (
     text,
     whole_number,
 )
+from sitegen.content.yamlnodes import Node, Scalar
 from sitegen.model import ORIENTATIONS, PAPERS, PRINT_PROFILES
-from sitegen.yamlnodes import Node, Scalar
 
 paper = one_of(*PAPERS)
 orientation = one_of(*ORIENTATIONS)

@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from sitegen.markup import REF_SCHEME
+from sitegen.content.markup import REF_SCHEME
+from sitegen.content.slugs import host_safe, slugify
 from sitegen.model import BUILTIN_THEME, BUILTIN_THEME_DIR, Board, Campaign, Community, Notice
-from sitegen.slugs import host_safe, slugify
 
 INDEX = "index.html"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sitegen import urls
 from sitegen.model import Notice, Theme
-from sitegen.outputs import Output
-from sitegen.render import Pager, Renderer, paginate
+from sitegen.outputs.plan import Output
+from sitegen.outputs.render import Pager, Renderer, paginate
+from sitegen.site import urls
 
 
 def _html(

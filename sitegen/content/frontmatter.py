@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.fields import Invalid
+from sitegen.content.fields import Invalid
 
 
 @dataclass(frozen=True)

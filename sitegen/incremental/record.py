@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sitegen import cache_codec, cache_db
-from sitegen.code_version import code_stamps
 from sitegen.errors import Diagnostic
+from sitegen.incremental import cache_codec, cache_db
+from sitegen.incremental.code_version import code_stamps
 from sitegen.incremental.keys import OutputKeys
-from sitegen.outputs import Output
-from sitegen.sitefiles import Listing, Stamp
+from sitegen.outputs.plan import Output
+from sitegen.sitefolder.sitefiles import Listing, Stamp
 
 # key, size, modification time in ns, what its render read
 Record = tuple[str | None, int, int, tuple[str, ...]]

@@ -15,10 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sitegen.content.markup import MarkdownConverter
+from sitegen.content.parse import ParseContext
+from sitegen.content.sourcetext import read_source
 from sitegen.errors import Diagnostic, Diagnostics
-from sitegen.markup import MarkdownConverter
-from sitegen.parse import ParseContext
-from sitegen.sourcetext import read_source
 from sitegen.workers import context, end_with_parent
 
 PARALLEL_MIN = 300  # below this, starting processes costs more than it saves

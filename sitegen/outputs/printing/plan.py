@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 import segno
 from markupsafe import Markup
 
-from sitegen import urls
 from sitegen.model import (
     SHOP_BLEED_MM,
     Board,
@@ -19,13 +18,13 @@ from sitegen.model import (
     PaperSpec,
     Theme,
 )
-from sitegen.outputs import Output
-from sitegen.printing import banner_layout, cmyk, glyphs
-from sitegen.printing.engine import SIZE_MARK
-from sitegen.printing.jobs import PrintJob
-from sitegen.render import Renderer, palette_css
-from sitegen.siteview import SiteView, board_order
-from sitegen.urls import (
+from sitegen.outputs.plan import Output
+from sitegen.outputs.printing import banner_layout, cmyk, glyphs
+from sitegen.outputs.printing.engine import SIZE_MARK
+from sitegen.outputs.printing.jobs import PrintJob
+from sitegen.outputs.render import Renderer, palette_css
+from sitegen.site import urls
+from sitegen.site.urls import (
     POSTING_LIST,
     banner_path,
     board_path,
@@ -33,6 +32,7 @@ from sitegen.urls import (
     html_path,
     poster_path,
 )
+from sitegen.site.view import SiteView, board_order
 
 NEW_WITHIN = timedelta(days=7)  # "put up": published since the last weekly round
 TAKE_DOWN_WITHIN = timedelta(days=30)  # "take down": expired lately

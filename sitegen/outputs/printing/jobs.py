@@ -26,7 +26,7 @@ from pathlib import Path
 
 import msgspec
 
-from sitegen.printing import engine
+from sitegen.outputs.printing import engine
 from sitegen.scratch import TEMP_VARIABLES
 from sitegen.workers import context, end_with_parent
 
@@ -94,7 +94,7 @@ def _digest(path: Path) -> str:
 
 def _run(job: PrintJob, resources: dict[str, Path], cache: PrintCache) -> PrintResult:
     """Lay out one job and store its PDF in the cache (in a worker, or in this process)."""
-    from sitegen.printing import pdfx, verify  # pypdf: a tenth of a second, for print only
+    from sitegen.outputs.printing import pdfx, verify  # pypdf: a tenth of a second, for print only
 
     reads: dict[str, Path] = {}
     recording = _Recording(resources, reads)

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sitegen.content.yamlnodes import Map, Node, Scalar, Seq
 from sitegen.errors import Diagnostics, SourceRef, suggest
-from sitegen.yamlnodes import Map, Node, Scalar, Seq
 
 
 class Invalid(Exception):

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import DictionaryObject
 
-from sitegen.printing.pdfwalk import font_parts, resolve, resource_dicts
+from sitegen.outputs.printing.pdfwalk import font_parts, resolve, resource_dicts
 
 BOX_SLACK_PT = 0.05
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sitegen import urls
 from sitegen.errors import Diagnostic, SourceRef
 from sitegen.model import SHOP_BLEED_MM, PaperSpec
-from sitegen.printing import cmyk, glyphs, plan
-from sitegen.printing.fontconfig import use_print_fonts
-from sitegen.printing.jobs import PrintCache, PrintJob, PrintResult, PrintRunner
-from sitegen.render import Renderer
+from sitegen.outputs.printing import cmyk, glyphs, plan
+from sitegen.outputs.printing.fontconfig import use_print_fonts
+from sitegen.outputs.printing.jobs import PrintCache, PrintJob, PrintResult, PrintRunner
+from sitegen.outputs.render import Renderer
+from sitegen.site import urls
 
 PACK_VERSION = "3"  # 2: subset tags named by each subset's content; 3: checked
 KINDS = {  # folder -> (one, several)
@@ -238,7 +238,7 @@ def _merge(
         return merged_before, False, json.loads(checked_before)
     from pypdf import PdfWriter
 
-    from sitegen.printing import pdfx, subset_tags, verify
+    from sitegen.outputs.printing import pdfx, subset_tags, verify
 
     writer = PdfWriter()
     for pdf_file in pdf_files:

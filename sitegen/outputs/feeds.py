@@ -5,11 +5,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from sitegen import urls
 from sitegen.model import Notice
-from sitegen.outputs import Output
-from sitegen.render import Renderer
-from sitegen.siteview import SiteView
+from sitegen.outputs.plan import Output
+from sitegen.outputs.render import Renderer
+from sitegen.site import urls
+from sitegen.site.view import SiteView
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

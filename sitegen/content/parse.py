@@ -1,6 +1,6 @@
 """Pure parsing: the text of one content file in, one typed model object out.
 
-Nothing here opens a file; `sitegen.load` does the I/O. Problems go to the
+Nothing here opens a file; `sitegen.sitefolder.load` does the I/O. Problems go to the
 reader's Diagnostics and the function returns None for an unusable file, so a
 run reports every broken file at once.
 """
@@ -13,11 +13,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sitegen import schemas
+from sitegen.content import schemas
+from sitegen.content.fields import FieldReader, Invalid
+from sitegen.content.frontmatter import split_front_matter
+from sitegen.content.markup import MarkdownConverter, Rendered, summarize
+from sitegen.content.slugs import host_safe, is_reserved_name, is_valid_slug, slugify
+from sitegen.content.yamlnodes import Map, Node, Scalar, Seq, YamlSyntaxError, parse_yaml
 from sitegen.errors import Diagnostics, suggest
-from sitegen.fields import FieldReader, Invalid
-from sitegen.frontmatter import split_front_matter
-from sitegen.markup import MarkdownConverter, Rendered, summarize
 from sitegen.model import (
     DEFAULT_CATEGORIES,
     BannerSpec,
@@ -34,8 +36,6 @@ from sitegen.model import (
     SiteConfig,
     StaffMember,
 )
-from sitegen.slugs import host_safe, is_reserved_name, is_valid_slug, slugify
-from sitegen.yamlnodes import Map, Node, Scalar, Seq, YamlSyntaxError, parse_yaml
 
 MIN_SLOGAN_WIDTH_CM = 20.0  # of cloth between a banner's two hems, at the least
 

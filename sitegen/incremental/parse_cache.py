@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sitegen import cache_codec, cache_db, slugs
-from sitegen.code_version import code_stamps
+from sitegen.content import slugs
+from sitegen.content.parse import ParseContext, parse_campaign, parse_notice, parse_page
 from sitegen.errors import Diagnostic, UserError
+from sitegen.incremental import cache_codec, cache_db
+from sitegen.incremental.code_version import code_stamps
 from sitegen.model import Body, Campaign, Notice, Page
-from sitegen.parse import ParseContext, parse_campaign, parse_notice, parse_page
-from sitegen.parse_pool import Parse, ParseMany
-from sitegen.sitefiles import Stamp
+from sitegen.sitefolder.parse_pool import Parse, ParseMany
+from sitegen.sitefolder.sitefiles import Stamp
 
 Parsed = tuple[Any, list]
 CACHED_TYPES: dict[Parse, type] = {parse_notice: Notice, parse_campaign: Campaign, parse_page: Page}

@@ -1,4 +1,4 @@
-"""Themes: loading `theme.yaml`, following `extends`, and the Jinja environment of each."""
+"""Themes: loading `theme.yaml` and following `extends` into a resolved Theme."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import schemas
+from sitegen.content import schemas
+from sitegen.content.fields import FieldReader
+from sitegen.content.parse import read_yaml
+from sitegen.content.sourcetext import read_source
+from sitegen.content.yamlnodes import Map, Scalar
 from sitegen.errors import Diagnostics, suggest
-from sitegen.fields import FieldReader
 from sitegen.model import BUILTIN_THEME, BUILTIN_THEME_DIR, Theme
-from sitegen.parse import read_yaml
-from sitegen.sourcetext import read_source
-from sitegen.yamlnodes import Map, Scalar
 
 PALETTE_KEYS = (
     "primary",

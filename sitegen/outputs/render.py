@@ -12,12 +12,12 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
-from sitegen import urls
-from sitegen.charts import households_chart
 from sitegen.errors import UserError
 from sitegen.model import Campaign, Document, Notice, Theme
-from sitegen.siteview import SiteView
-from sitegen.urls import static_path
+from sitegen.outputs.charts import households_chart
+from sitegen.site import urls
+from sitegen.site.urls import static_path
+from sitegen.site.view import SiteView
 
 _HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
 _REMOTE_IMAGE = re.compile(r'<img\b[^>]*\bsrc="(?:https?:)?//[^>]*>', re.IGNORECASE)

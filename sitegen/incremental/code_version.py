@@ -14,7 +14,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent  # the whole sitegen package
 LIBRARIES = ("jinja2", "markdown", "yaml", "pypinyin", "weasyprint", "pypdf", "segno")
 
 

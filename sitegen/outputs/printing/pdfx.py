@@ -41,8 +41,8 @@ from pypdf.generic import (
 )
 
 from sitegen.model import SHOP_BLEED_MM
-from sitegen.printing import cmyk
-from sitegen.printing.pdfwalk import resolve, resource_dicts
+from sitegen.outputs.printing import cmyk
+from sitegen.outputs.printing.pdfwalk import resolve, resource_dicts
 
 MM_PT = 72 / 25.4
 SRGB_PROFILE = cmyk.PROFILE.with_name("sRGB.icc")  # a file, not LittleCMS's: that has today's date

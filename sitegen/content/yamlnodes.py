@@ -3,7 +3,7 @@
 PyYAML resolves plain scalars the YAML 1.1 way (`no` is False, `10:00` is 600).
 For people writing notices that is a trap, so we only *compose* the document:
 every scalar keeps the exact text that was written and its line, and the field
-schema (`sitegen.fields`) decides what the text means. That is the YAML 1.2
+schema (`sitegen.content.fields`) decides what the text means. That is the YAML 1.2
 reading users expect, and it lets every message name the line of the value.
 """
 

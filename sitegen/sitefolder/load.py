@@ -1,6 +1,6 @@
 """Reading a site folder: every content file decoded, parsed and cross-checked.
 
-This is the I/O edge of the pipeline; the parsing itself is in `sitegen.parse`.
+This is the I/O edge of the pipeline; the parsing itself is in `sitegen.content.parse`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sitegen.errors import Diagnostics, SourceRef, UserError
-from sitegen.markup import MarkdownConverter
-from sitegen.model import Community, Document, SiteConfig, SiteContent, Theme
-from sitegen.parse import (
+from sitegen.content.markup import MarkdownConverter
+from sitegen.content.parse import (
     ParseContext,
     parse_campaign,
     parse_community,
@@ -21,11 +19,13 @@ from sitegen.parse import (
     parse_notice,
     parse_page,
 )
-from sitegen.parse_pool import ParseMany, parse_files
-from sitegen.sitefiles import Listing, Refused, describe, list_files
-from sitegen.slugs import NOT_ON_WINDOWS, is_reserved_name, slugify
-from sitegen.sourcetext import read_source
-from sitegen.themes import ThemeLibrary
+from sitegen.content.slugs import NOT_ON_WINDOWS, is_reserved_name, slugify
+from sitegen.content.sourcetext import read_source
+from sitegen.errors import Diagnostics, SourceRef, UserError
+from sitegen.model import Community, Document, SiteConfig, SiteContent, Theme
+from sitegen.sitefolder.parse_pool import ParseMany, parse_files
+from sitegen.sitefolder.sitefiles import Listing, Refused, describe, list_files
+from sitegen.sitefolder.themes import ThemeLibrary
 
 T = TypeVar("T")
 

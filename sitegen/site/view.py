@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sitegen import urls
 from sitegen.model import Campaign, Community, Notice, Page, SiteContent
-from sitegen.visibility import Flags, State, campaign_is_live, is_current, is_published, state
+from sitegen.site import urls
+from sitegen.site.visibility import Flags, State, campaign_is_live, is_current, is_published, state
 
 
 def _newest_first(notices: list[Notice]) -> list[Notice]:

@@ -17,7 +17,7 @@ import hashlib
 from pypdf import PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 
-from sitegen.printing.pdfwalk import font_parts, resolve, resource_dicts
+from sitegen.outputs.printing.pdfwalk import font_parts, resolve, resource_dicts
 
 
 def name_by_content(writer: PdfWriter) -> None:

@@ -1,0 +1,1 @@
+"""The site at one moment: what is shown now (visibility, the view) and where every output goes (urls)."""

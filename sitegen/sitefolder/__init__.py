@@ -1,0 +1,1 @@
+"""The I/O edge: the site folder listed, read and decoded once, themes resolved, and the whole site loaded into a SiteContent."""
