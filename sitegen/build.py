@@ -24,13 +24,13 @@ from sitegen.errors import (
 )
 from sitegen.incremental.keys import OutputKeys
 from sitegen.incremental.parse_cache import ParseCache
+from sitegen.incremental.print_cache import PrintCache
 from sitegen.incremental.record import BuildRecord, BuildRecords, input_stamps, outputs_as_left
 from sitegen.incremental.steady import steady_between
 from sitegen.model import SiteContent
 from sitegen.outputs import feeds
 from sitegen.outputs.pages import plan_pages
 from sitegen.outputs.plan import Output, check_plan
-from sitegen.outputs.printing.jobs import PrintCache
 from sitegen.outputs.printing.plan import planned_outputs
 from sitegen.outputs.printing.run import PrintReport, make_print
 from sitegen.outputs.render import Renderer

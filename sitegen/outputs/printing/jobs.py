@@ -1,4 +1,5 @@
-"""Running print jobs: on all cores, each PDF cached by everything it was made from.
+"""Running print jobs: on all cores, each PDF cached by everything it was made from
+(the cache itself, handed in by the build, is incremental/print_cache.py).
 
 A job's cache entry is found by the hash of its HTML (which carries the content,
 the template's output and the `now`-dependent state) and is valid while every file
@@ -15,7 +16,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import shutil
 import sys
 import tempfile
 from collections import deque
@@ -23,12 +23,14 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-import msgspec
+from typing import TYPE_CHECKING
 
 from sitegen.outputs.printing import engine
 from sitegen.scratch import TEMP_VARIABLES
 from sitegen.workers import context, end_with_parent
+
+if TYPE_CHECKING:  # handed in by the build: see incremental/print_cache.py
+    from sitegen.incremental.print_cache import PrintCache
 
 CACHE_VERSION = "4"  # 4: fonts with CID = glyph index; the check for printing
 IN_FLIGHT_PER_WORKER = 4
@@ -54,18 +56,6 @@ class PrintJob:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class LayoutMeta:
-    """A cached layout's measures, as stored beside its PDF (checked on read)."""
-
-    body_pt: float | None
-    pages: int
-    fits: bool
-    fits_on: str | None
-    reads: dict[str, str]
-    problems: list[str]
-
-
 @dataclass
 class PrintResult:
     job: PrintJob
@@ -88,7 +78,7 @@ class PrintResult:
         return self.job.html.replace(engine.SIZE_MARK, size)
 
 
-def _digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -109,7 +99,7 @@ def _run(job: PrintJob, resources: dict[str, Path], cache: PrintCache) -> PrintR
     # so the fonts are counted as read by every job that brings them; and the colour
     # profiles embedded in a print-shop PDF likewise.
     read = [*reads.values(), *map(Path, job.fonts), *(pdfx.PROFILES if job.shop else ())]
-    digests = {str(path): _digest(path) for path in read}
+    digests = {str(path): file_digest(path) for path in read}
     problems = verify.problems(fitted.pdf, job.shop, job.bleed_mm)
     return cache.store(job, fitted, digests, problems)
 
@@ -126,100 +116,6 @@ class _Recording(dict):
         if found is not None:
             self.reads[key] = found
         return found
-
-
-class PrintCache:
-    """PDFs from earlier builds in `<site>/.sitegen-cache/print/`.
-
-    With `read=False` (a cold build) nothing is taken from it, but what is
-    rendered is still stored for the builds after."""
-
-    def __init__(self, folder: Path, read: bool = True) -> None:
-        self.folder = folder
-        self.read = read
-        self._digests: dict[str, str] = {}
-
-    def _current(self, path: str) -> str | None:
-        if path not in self._digests:
-            try:
-                self._digests[path] = _digest(Path(path))
-            except OSError:
-                return None
-        return self._digests[path]
-
-    def load(self, job: PrintJob) -> PrintResult | None:
-        if not self.read:
-            return None
-        key = job.key
-        try:
-            meta = msgspec.json.decode((self.folder / f"{key}.json").read_bytes(), type=LayoutMeta)
-            if any(self._current(path) != digest for path, digest in meta.reads.items()):
-                return None
-            pdf_file = self.folder / f"{key}.pdf"
-            if not pdf_file.is_file():
-                return None
-        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
-            return None  # no entry, or a damaged one: made again
-        return PrintResult(
-            job,
-            pdf_file,
-            meta.body_pt,
-            meta.pages,
-            meta.fits,
-            True,
-            meta.reads,
-            meta.fits_on,
-            tuple(meta.problems),
-        )
-
-    def load_bytes(self, key: str) -> bytes | None:
-        """A file stored under `key` by `store_bytes` (for outputs that are not layouts)."""
-        if not self.read:
-            return None
-        try:
-            return (self.folder / f"{key}.bin").read_bytes()
-        except OSError:
-            return None
-
-    def store_bytes(self, key: str, data: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(self.folder / f"{key}.bin", data)
-
-    def store(
-        self, job: PrintJob, fitted: engine.Fitted, reads: dict[str, str], problems: list[str]
-    ) -> PrintResult:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        key = job.key
-        pdf_file = self.folder / f"{key}.pdf"
-        _write_atomically(pdf_file, fitted.pdf)
-        meta = LayoutMeta(
-            fitted.body_pt, fitted.pages, fitted.fits, fitted.fits_on, reads, problems
-        )
-        # The metadata last: an entry counts only once both files are whole.
-        _write_atomically(self.folder / f"{key}.json", msgspec.json.encode(meta))
-        return PrintResult(
-            job,
-            pdf_file,
-            fitted.body_pt,
-            fitted.pages,
-            fitted.fits,
-            False,
-            reads,
-            fitted.fits_on,
-            tuple(problems),
-        )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` in the run's temporary folder, then move it into place: a run killed
-    between the two leaves the part-written file where the next run sweeps it."""
-    handle, temporary = tempfile.mkstemp(prefix="cache-", dir=tempfile.gettempdir())
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    try:
-        os.replace(temporary, path)
-    except OSError:  # another file system (outside a run): moved by copying
-        shutil.move(temporary, path)
 
 
 _worker: tuple[dict[str, Path], PrintCache] | None = None  # in a worker: what every job needs

@@ -10,12 +10,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.errors import Diagnostic, SourceRef
 from sitegen.model import SHOP_BLEED_MM, PaperSpec
 from sitegen.outputs.printing import cmyk, glyphs, plan
 from sitegen.outputs.printing.fontconfig import use_print_fonts
-from sitegen.outputs.printing.jobs import PrintCache, PrintJob, PrintResult, PrintRunner
+from sitegen.outputs.printing.jobs import PrintJob, PrintResult, PrintRunner
+
+if TYPE_CHECKING:  # handed in by the build
+    from sitegen.incremental.print_cache import PrintCache
 from sitegen.outputs.render import Renderer
 from sitegen.site import urls
 
