@@ -7,6 +7,7 @@ import errno
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,9 @@ class SourceRef:
         return f"{self.path.as_posix()}:{self.line}" if self.line else self.path.as_posix()
 
 
+Severity = Literal["error", "warning"]  # an error stops the build; a warning is shown
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     """One problem found in the user's content, with an optional hint on how to fix it."""
@@ -27,7 +31,7 @@ class Diagnostic:
     where: SourceRef
     message: str
     hint: str | None = None
-    severity: str = "error"  # "error" or "warning"
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.severity}: {self.message}"
