@@ -270,12 +270,12 @@ def _print_only(
 
 PARALLEL_WRITE_MIN = 500
 _forked: tuple[list[Output], StagedOutput] | None = None
-Reads = dict[str, tuple[str, ...]]  # output path -> what its render read
+ReadsByPath = dict[str, tuple[str, ...]]  # output path -> what its render read
 
 
 def write_all(
     outputs: list[Output], staged: StagedOutput, unchanged: set[str] = frozenset()
-) -> Reads:
+) -> ReadsByPath:
     """Render and write every output (but those in `unchanged`), on all cores where the
     system can fork; say what each render read.
 
@@ -288,7 +288,7 @@ def write_all(
     if len(outputs) < PARALLEL_WRITE_MIN or cores == 1 or start_method() != "fork":
         return _write(outputs, staged)
     _forked = (outputs, staged)
-    reads: Reads = {}
+    reads: ReadsByPath = {}
     try:
         step = -(-len(outputs) // (cores * 4))
         slices = [
@@ -304,8 +304,8 @@ def write_all(
     return reads
 
 
-def _write(outputs: list[Output], staged: StagedOutput) -> Reads:
-    reads: Reads = {}
+def _write(outputs: list[Output], staged: StagedOutput) -> ReadsByPath:
+    reads: ReadsByPath = {}
     for output in outputs:
         read: set[str] = set()
         staged.write(output.path, output.data(read))
@@ -313,7 +313,7 @@ def _write(outputs: list[Output], staged: StagedOutput) -> Reads:
     return reads
 
 
-def _write_slice(start: int, end: int) -> tuple[int, int, Reads]:
+def _write_slice(start: int, end: int) -> tuple[int, int, ReadsByPath]:
     assert _forked is not None
     outputs, staged = _forked
     before = (staged.report.written, staged.report.unchanged)

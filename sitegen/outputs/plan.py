@@ -9,7 +9,11 @@ from pathlib import Path
 
 from sitegen.errors import UserError
 
-Reads = set[str]  # what a render looked at besides `made_of` (see render.Reads)
+Reads = set[str]
+"""What a render looked at besides what it was given, as names a build record can
+keep and a later build can look up again (see incremental/keys.py): a SiteView
+attribute (`important`, `current_for`), `now`, `links:<content path>` (where the
+links of that item's body lead) and `targets` (where every content path leads)."""
 
 
 @dataclass(frozen=True)

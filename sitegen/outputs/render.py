@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sitegen.errors import UserError
 from sitegen.model import Campaign, Document, Notice, Theme
 from sitegen.outputs.charts import households_chart
+from sitegen.outputs.plan import Reads
 from sitegen.site import urls
 from sitegen.site.urls import static_path
 from sitegen.site.view import SiteView
@@ -42,13 +43,6 @@ def palette_css(theme: Theme) -> str:
     )
     fonts = ";".join(f"--font-{key}:{value}" for key, value in theme.fonts.items())
     return ":root{" + ";".join(part for part in (variables, fonts) if part) + "}"
-
-
-Reads = set[str]
-"""What a render looked at besides what it was given, as names a build record can
-keep and a later build can look up again (see incremental/keys.py): a SiteView
-attribute (`important`, `current_for`), `now`, `links:<content path>` (where the
-links of that item's body lead) and `targets` (where every content path leads)."""
 
 
 class RecordingView:
