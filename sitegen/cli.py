@@ -12,7 +12,7 @@ from sitegen import __version__
 from sitegen.content.fields import Invalid, parse_moment
 from sitegen.errors import ContentError, Diagnostic, UserError, fault_message, refuse_warnings
 from sitegen.site.visibility import Flags
-from sitegen.sitefolder.load import site_timezone
+from sitegen.sitefolder.settings import site_timezone
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,7 +166,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_print(args: argparse.Namespace) -> int:
-    from sitegen.build import print_only
+    from sitegen.pipeline import print_only
 
     out = args.out if args.out is not None else args.site / "output"
     report = print_only(
@@ -198,9 +198,9 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from sitegen.build import check
+    from sitegen.pipeline import check
 
-    view, warnings = check(args.site, _now(args.now, args.site), keep_cache=False)
+    view, warnings = check(args.site, _now(args.now, args.site))
     if args.strict:
         refuse_warnings(warnings)
     _print_diagnostics(warnings)

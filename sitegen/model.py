@@ -21,6 +21,8 @@ class PaperSpec:
 
 
 PRINT_PROFILES = ("office", "shop")
+# An internal link as the Markdown converter leaves it, resolved per page by site/urls.py.
+REF_SCHEME = "sitegen-ref:"
 SHOP_BLEED_MM = 3.0  # what print shops ask for on posters, board packs and leaflets
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sitegen.content.slugs import slugify
 from sitegen.errors import UserError
-from sitegen.sitefolder.load import read_settings
+from sitegen.sitefolder.settings import read_settings
 
 TEMPLATE = Path(__file__).parent / "init_template"
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\s]+')

@@ -22,10 +22,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from sitegen.build import CACHE_DIR, build, print_only
+from sitegen.build import build
 from sitegen.errors import ContentError, UserError, fault_message
+from sitegen.incremental.cache_db import CACHE_DIR
+from sitegen.pipeline import print_only
 from sitegen.site.visibility import Flags
-from sitegen.sitefolder.load import site_timezone
+from sitegen.sitefolder.settings import site_timezone
 
 EVENTS = "__sitegen/events"
 PORT_TRIES = 20

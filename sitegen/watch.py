@@ -10,7 +10,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.polling import PollingObserver
 
-from sitegen.sitefolder.load import is_ignored
+from sitegen.sitefolder.sitefiles import is_ignored
 
 DEBOUNCE_SECONDS = 0.15  # editors write a file in several steps; wait for the last
 

@@ -106,7 +106,7 @@ class StagedOutput:
                 (self.staging / MARKER).write_bytes(MARKER_TEXT)
                 os.rename(self.staging, self.out_dir)  # a first build: nothing to keep
                 return self.report
-            there = _files(self.out_dir) if made_last_time is None else made_last_time
+            there = files_in(self.out_dir) if made_last_time is None else made_last_time
             stale = {path for path in there - planned if (self.out_dir / path).is_file()}
             self.report.removed = len(stale)
             if self.report.written == 0 and not stale:
@@ -154,7 +154,7 @@ def remove_leftovers_beside(out_dir: Path) -> None:
             remove_leftovers(out_dir)
 
 
-def _files(folder: Path) -> set[str]:
+def files_in(folder: Path) -> set[str]:
     """The files under `folder` as posix paths, leaving out the top-level dotfiles."""
     found = set()
     for root, dirs, names in os.walk(folder):
@@ -165,23 +165,3 @@ def _files(folder: Path) -> set[str]:
             names = [n for n in names if not n.startswith(".")]
         found.update(prefix + name for name in names)
     return found
-
-
-def claim_output_folder(out_dir: Path) -> None:
-    """Make `out_dir` if it is missing, marked as sitegen's, so later builds may replace it."""
-    if not out_dir.exists():
-        out_dir.mkdir(parents=True)
-        (out_dir / MARKER).write_bytes(MARKER_TEXT)
-
-
-def write_in_place(path: Path, data: bytes) -> None:
-    """Replace one file atomically (write beside it, then rename), unless it is unchanged."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)

@@ -865,7 +865,7 @@ def test_two_board_packs_at_one_path_are_an_error_naming_both_boards(
             "content/communities/a.yaml": "name: 甲社区\n" + board.format(id="b-c"),
         },
     )
-    for command in ("build", "print"):
+    for command in ("build", "print", "check"):
         run = run_sitegen(command, str(site), "--now", NOW)
         assert run.returncode == 1 and "Traceback" not in run.stderr, run.stderr
         assert "content/communities/a-b.yaml:3 (board `c`)" in run.stderr, run.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import NOW, REPO, run_sitegen, tree_digest
@@ -314,3 +316,26 @@ def test_messages_come_in_file_and_line_number_order() -> None:
         str(d.where) for d in in_order([Diagnostic(SourceRef(Path(p), n), "m") for p, n in places])
     ]
     assert shown == ["a.md", "a.md:9", "a.md:10", "b.md:1"]
+
+
+def test_a_build_with_nothing_to_do_loads_none_of_the_pipeline(make_site) -> None:
+    """The build record answers alone: no templates, Markdown or print code are
+    loaded (they were half of such a build's time at ten thousand notices)."""
+    site = make_site()
+    heavy = {"sitegen.pipeline", "jinja2", "markdown", "weasyprint", "segno", "pypinyin"}
+
+    def modules_loaded_by_a_build() -> set[str]:
+        script = (
+            "import sys\nfrom sitegen.cli import main\n"
+            f"assert main(['build', {str(site)!r}, '--now', {NOW!r}, '--no-print']) == 0\n"
+            "print(' '.join(sys.modules))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
+        return set(done.stdout.split()) & heavy
+
+    assert modules_loaded_by_a_build() >= {"sitegen.pipeline", "jinja2", "markdown"}
+    assert modules_loaded_by_a_build() == set()
+    (site / "content/site.yaml").touch()  # only its time changed: the record must look again
+    assert "sitegen.pipeline" in modules_loaded_by_a_build()

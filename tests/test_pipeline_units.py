@@ -11,18 +11,20 @@ from pathlib import Path
 import pytest
 from conftest import NOW, REPO
 
-from sitegen.build import check, plan
 from sitegen.errors import Diagnostic, SourceRef, UserError, in_order
 from sitegen.incremental.keys import OutputKeys
 from sitegen.incremental.record import BuildRecord, outputs_as_left
 from sitegen.outputs.plan import Output, check_plan
 from sitegen.outputs.render import Renderer
+from sitegen.pipeline import load_view, plan
 from sitegen.site.view import SiteView
 
 
 @pytest.fixture(scope="module")
 def view() -> SiteView:
-    found, _warnings = check(REPO, datetime.fromisoformat(NOW), use_cache=False, keep_cache=False)
+    found, _warnings = load_view(
+        REPO, datetime.fromisoformat(NOW), use_cache=False, keep_cache=False
+    )
     return found
 
 

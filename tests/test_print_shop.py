@@ -382,7 +382,7 @@ def test_print_says_what_it_made_and_that_every_pdf_passed(shop_site: Path) -> N
 
 
 def test_print_names_the_pdfs_that_failed_the_check() -> None:
-    from sitegen.outputs.printing.run import PrintReport
+    from sitegen.outputs.printing.report import PrintReport
 
     report = PrintReport(
         paths=["print/posters/a.pdf", "print/posters/b.pdf", "print/boards/x-1.pdf"],

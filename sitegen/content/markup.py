@@ -31,7 +31,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import render_inner_html, slugify, strip_tags, unique
 from markdown.treeprocessors import Treeprocessor
 
-REF_SCHEME = "sitegen-ref:"
+from sitegen.model import REF_SCHEME
+
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 
 

@@ -8,20 +8,19 @@ run reports every broken file at once.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.content import schemas
+from sitegen.content.config import check_theme, key_line, read_yaml, written
 from sitegen.content.fields import FieldReader, Invalid
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.content.markup import MarkdownConverter, Rendered, summarize
-from sitegen.content.slugs import host_safe, is_reserved_name, is_valid_slug, slugify
-from sitegen.content.yamlnodes import Map, Node, Scalar, Seq, YamlSyntaxError, parse_yaml
+from sitegen.content.slugs import Pinyin, host_safe, is_reserved_name, is_valid_slug, slugify
+from sitegen.content.yamlnodes import Map, Node, Seq
 from sitegen.errors import Diagnostics, suggest
 from sitegen.model import (
-    DEFAULT_CATEGORIES,
     BannerSpec,
     Board,
     Body,
@@ -32,7 +31,6 @@ from sitegen.model import (
     OrgBody,
     Page,
     PaperSpec,
-    PrintProfile,
     SiteConfig,
     StaffMember,
 )
@@ -50,96 +48,10 @@ class ParseContext:
     community_slugs: frozenset[str] = frozenset()
     campaign_slugs: frozenset[str] = frozenset()
     theme_names: frozenset[str] = frozenset({"default"})
+    pinyin: Pinyin = field(default_factory=dict)  # of names already made into slugs
 
     def reader(self, source: Path) -> FieldReader:
         return FieldReader(source, self.diagnostics, self.config.timezone)
-
-
-def read_yaml(text: str, reader: FieldReader, first_line: int = 1) -> Node | None:
-    """Parse YAML, turning a syntax error into a diagnostic; None when unusable."""
-    try:
-        return parse_yaml(text, first_line)
-    except YamlSyntaxError as err:
-        reader.error(err.line, err.message, err.hint)
-        return None
-
-
-def _key_line(node: Node | None, key: str) -> int | None:
-    return node.keys.get(key) if isinstance(node, Map) else None
-
-
-def _check_theme(
-    values: dict, node: Node | None, reader: FieldReader, theme_names: frozenset[str]
-) -> None:
-    theme = values.get("theme")
-    if theme is not None and theme not in theme_names:
-        reader.error(
-            _key_line(node, "theme"),
-            f"`theme`: no theme `{theme}` in themes/",
-            "available themes: " + ", ".join(sorted(theme_names)),
-        )
-
-
-def _written(node: Node | None, key: str) -> str:
-    """A scalar value exactly as the user wrote it, for messages."""
-    value = node.values.get(key) if isinstance(node, Map) else None
-    return value.text.strip() if isinstance(value, Scalar) else "?"
-
-
-# --- site.yaml ------------------------------------------------------------------
-
-
-def parse_config(
-    text: str,
-    source: Path,
-    diagnostics: Diagnostics,
-    theme_names: frozenset[str] = frozenset({"default"}),
-) -> SiteConfig:
-    reader = FieldReader(source, diagnostics)
-    node = read_yaml(text, reader)
-    values = reader.read_map(node, schemas.SITE)
-    base_url = values.get("base_url", "")
-    if base_url and not base_url.startswith(("http://", "https://")):
-        reader.error(
-            _key_line(node, "base_url"),
-            f"`base_url` must be an absolute address, found `{base_url}`",
-            "write it in full, for example https://www.example.gov.cn/",
-        )
-    _check_theme(values, node, reader, theme_names)
-    timezone = ZoneInfo("Asia/Shanghai")
-    if "timezone" in values:
-        try:
-            timezone = ZoneInfo(values["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
-            reader.error(
-                _key_line(node, "timezone"),
-                f"unknown time zone `{values['timezone']}`",
-                "use a name such as Asia/Shanghai",
-            )
-    # Even a broken site.yaml gives a config, so the other files are still checked.
-    title = values.get("title", "")
-    posters = values.get("posters", {})
-    printing = values.get("print", {})
-    if printing.get("marks") and printing.get("profile") != "shop":
-        reader.error(
-            _key_line(node, "print"),
-            "crop marks (`marks: true`) go outside the trimmed page, so they need the bleed "
-            "of the print-shop profile",
-            "add `profile: shop` under `print:`, or leave `marks` out",
-        )
-    return SiteConfig(
-        title=title,
-        base_url=(base_url or "https://example.invalid").rstrip("/") + "/",
-        description=values.get("description", ""),
-        language=values.get("language", "zh-CN"),
-        timezone=timezone,
-        theme=values.get("theme"),
-        issuer=values.get("issuer", title),
-        categories=tuple(values.get("categories", DEFAULT_CATEGORIES)),
-        per_page=values.get("per_page", 10),
-        posters=PaperSpec(**posters),
-        print=PrintProfile(**printing),
-    )
 
 
 # --- Markdown files with front matter --------------------------------------------
@@ -192,11 +104,11 @@ def _line_of(body: str, needle: str, first_line: int, start: int) -> tuple[int, 
 
 
 def _slug(
-    values: dict[str, Any], node: Node | None, source: Path, reader: FieldReader
+    values: dict[str, Any], node: Node | None, source: Path, reader: FieldReader, pinyin: Pinyin
 ) -> tuple[str, int | None]:
     """The item's address, and the line of its `slug:` (None: made from the file name)."""
     if "slug" in values:
-        slug, line = values["slug"], _key_line(node, "slug")
+        slug, line = values["slug"], key_line(node, "slug")
         if is_reserved_name(slug):
             reader.error(
                 line,
@@ -211,7 +123,7 @@ def _slug(
                 f"write `slug: {host_safe(slugify(slug)) or 'notice-1'}`",
             )
         return slug, line
-    slug = slugify(source.stem)
+    slug = slugify(source.stem, pinyin)
     if not slug:
         reader.error(1, "cannot make an address from the file name", "add a `slug:` line")
     elif is_reserved_name(slug):
@@ -232,7 +144,7 @@ def _check_audience(
     for slug in communities:
         if slug not in ctx.community_slugs:
             reader.error(
-                _key_line(node, "communities"),
+                key_line(node, "communities"),
                 f"unknown community `{slug}` in `communities`",
                 _suggest(slug, ctx.community_slugs, "communities are"),
             )
@@ -251,26 +163,26 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
     values, node = parsed.values, parsed.node
     reader = ctx.reader(source)
     errors_before = len(ctx.diagnostics.errors)
-    slug, slug_line = _slug(values, node, source, reader)
+    slug, slug_line = _slug(values, node, source, reader, ctx.pinyin)
     communities = _check_audience(values, node, reader, ctx)
     category = values.get("category")
     if category is not None and category not in ctx.config.categories:
         reader.error(
-            _key_line(node, "category"),
+            key_line(node, "category"),
             f"unknown category `{category}`",
             _suggest(category, ctx.config.categories, "categories in site.yaml are"),
         )
     campaign = values.get("campaign")
     if campaign is not None and campaign not in ctx.campaign_slugs:
         reader.error(
-            _key_line(node, "campaign"),
+            key_line(node, "campaign"),
             f"unknown campaign `{campaign}`",
             _suggest(campaign, ctx.campaign_slugs, "campaigns are"),
         )
     if "date" in values and values.get("expires") and values["expires"] <= values["date"]:
         reader.error(
-            _key_line(node, "expires"),
-            f"`expires` ({_written(node, 'expires')}) is not after `date` ({_written(node, 'date')})",
+            key_line(node, "expires"),
+            f"`expires` ({written(node, 'expires')}) is not after `date` ({written(node, 'date')})",
             "a notice must be published before it expires; check the two dates",
         )
     if "title" not in values or "date" not in values or len(ctx.diagnostics.errors) > errors_before:
@@ -319,16 +231,16 @@ def parse_campaign(
     values, node = parsed.values, parsed.node
     reader = ctx.reader(source)
     errors_before = len(ctx.diagnostics.errors)
-    slug, slug_line = _slug(values, node, source, reader)
+    slug, slug_line = _slug(values, node, source, reader, ctx.pinyin)
     communities = _check_audience(values, node, reader, ctx)
-    _check_theme(values, node, reader, ctx.theme_names)
+    check_theme(values, node, reader, ctx.theme_names)
     if "start" in values and values.get("end") and values["end"] <= values["start"]:
-        reader.error(_key_line(node, "end"), "`end` is not after `start`", "check the two dates")
+        reader.error(key_line(node, "end"), "`end` is not after `start`", "check the two dates")
     banner = values.get("banner", {})
     spec = BannerSpec(**banner)
     if spec.width_cm - 2 * spec.margin_cm < MIN_SLOGAN_WIDTH_CM:
         reader.error(
-            _key_line(node, "banner"),
+            key_line(node, "banner"),
             f"a banner {spec.width_cm:g} cm wide leaves no room for the slogan between its "
             f"two {spec.margin_cm:g} cm ends for the hems",
             "make `width_cm` larger, or `margin_cm` smaller (at least 5)",
@@ -361,7 +273,7 @@ def parse_page(text: str, source: Path, content_path: str, ctx: ParseContext) ->
     values = parsed.values
     reader = ctx.reader(source)
     errors_before = len(ctx.diagnostics.errors)
-    slug, slug_line = _slug(values, parsed.node, source, reader)
+    slug, slug_line = _slug(values, parsed.node, source, reader, ctx.pinyin)
     if "title" not in values or len(ctx.diagnostics.errors) > errors_before:
         return None
     return Page(
@@ -393,7 +305,7 @@ def parse_community(
         return None
     errors_before = len(ctx.diagnostics.errors)
     values = reader.read_map(node, schemas.COMMUNITY)
-    slug = slugify(PurePosixPath(content_path).stem)
+    slug = slugify(PurePosixPath(content_path).stem, ctx.pinyin)
     if is_reserved_name(slug):
         reader.error(
             1,
@@ -412,20 +324,20 @@ def parse_community(
     for board in boards:
         if board.id in seen:
             reader.error(
-                _key_line(node, "boards"),
+                key_line(node, "boards"),
                 f"two boards have the id `{board.id}`",
                 "give each board its own id",
             )
         if not is_valid_slug(board.id):
             reader.error(
-                _key_line(node, "boards"),
+                key_line(node, "boards"),
                 f"board id `{board.id}` may use only a-z, 0-9 and hyphens",
                 f"for example `id: {slugify(board.id) or 'b1'}`",
             )
         seen.add(board.id)
     description = ctx.converter.convert(values.get("description", ""), content_path)
     for broken in description.broken:
-        reader.error(_key_line(node, "description"), broken.message, broken.hint)
+        reader.error(key_line(node, "description"), broken.message, broken.hint)
     if "name" not in values or len(ctx.diagnostics.errors) > errors_before:
         return None
     return Community(

@@ -36,10 +36,17 @@ def host_safe(slug: str) -> str:
     return f"{slug}-1" if is_reserved_name(slug) else slug
 
 
-def slugify(name: str) -> str:
-    """Turn a file stem or title into a slug of lowercase letters, digits and hyphens."""
+Pinyin = dict[str, str]  # Chinese text -> its pinyin, as already worked out
+
+
+def slugify(name: str, known: Pinyin | None = None) -> str:
+    """Turn a file stem or title into a slug of lowercase letters, digits and hyphens.
+
+    `known`: the pinyin already worked out (looked up, and added to). pypinyin loads
+    its dictionaries in about half a second, more than a whole rebuild, so a build
+    keeps what it worked out (see incremental/parse_cache.py) and hands it in."""
     if _HAN.search(name):
-        name = _to_pinyin(name)
+        name = _to_pinyin(name, {} if known is None else known)
     name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     name = re.sub(r"[^a-z0-9]+", "-", name.lower())
     return name.strip("-")
@@ -52,31 +59,8 @@ def _pinyin():
     return lambda text: lazy_pinyin(text, style=Style.NORMAL, errors=lambda chars: [chars])
 
 
-# Pinyin already worked out, kept between builds by the parse cache: pypinyin
-# loads its dictionaries in about half a second, more than a whole rebuild.
-_known_pinyin: dict[str, str] = {}
-
-
-def known_pinyin() -> dict[str, str]:
-    return _known_pinyin
-
-
-def remember_pinyin(known: dict[str, str]) -> None:
-    _known_pinyin.update(known)
-
-
-def pinyin_version() -> str:
-    """Which pypinyin is installed (by its file's modification time: reading the
-    package metadata costs as much as a small rebuild)."""
-    import importlib.util
-    import os
-
-    spec = importlib.util.find_spec("pypinyin")
-    return str(os.stat(spec.origin).st_mtime_ns) if spec and spec.origin else "none"
-
-
-def _to_pinyin(text: str) -> str:
-    found = _known_pinyin.get(text)
+def _to_pinyin(text: str, known: Pinyin) -> str:
+    found = known.get(text)
     if found is None:
-        found = _known_pinyin[text] = "-".join(_pinyin()(text))
+        found = known[text] = "-".join(_pinyin()(text))
     return found

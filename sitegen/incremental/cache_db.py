@@ -13,6 +13,13 @@ import os
 import sqlite3
 from pathlib import Path
 
+CACHE_DIR = ".sitegen-cache"  # in the site folder: every cache, and each run's temporary files
+
+
+def cache_file(site_dir: Path) -> Path:
+    return site_dir / CACHE_DIR / "cache.sqlite"
+
+
 SCHEMA_VERSION = 3  # 3: entries are MessagePack, no longer pickles
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS parsed (

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sitegen.content import slugs
 from sitegen.content.parse import ParseContext, parse_campaign, parse_notice, parse_page
+from sitegen.content.slugs import Pinyin
 from sitegen.errors import Diagnostic, UserError
 from sitegen.incremental import cache_codec, cache_db
 from sitegen.incremental.code_version import code_stamps
@@ -118,8 +118,9 @@ class ParseCache:
         self.rows: dict[str, tuple[int, int, str, bytes]] = {}
         self.changed: dict[str, tuple[Stamp, str, Parsed] | None] = {}
         self.seen: set[str] = set()
-        self._pinyin_memo = f"pinyin {slugs.pinyin_version()}"
-        self._pinyin_before: dict[str, str] = {}
+        self._pinyin_memo = f"pinyin {_pypinyin_stamp()}"
+        self.pinyin: Pinyin = {}  # hand it to the loader and the view: they add to it
+        self._pinyin_before: Pinyin = {}
         if read and path is not None and path.is_file() and (db := self._db()) is not None:
             try:
                 # A row whose body is not text is damaged: left out, so made again.
@@ -135,11 +136,12 @@ class ParseCache:
                 ).fetchone()
                 if found:
                     self._pinyin_before = cache_codec.decode(found[0], dict[str, str])
-                    slugs.remember_pinyin(self._pinyin_before)
+                    self.pinyin.update(self._pinyin_before)
             except sqlite3.Error:
                 self.rows = {}
             except cache_codec.CacheEntryError:
                 self._pinyin_before = {}
+                self.pinyin.clear()
 
     def _db(self) -> sqlite3.Connection | None:
         return None if self.path is None else _connection(self.path)
@@ -209,7 +211,7 @@ class ParseCache:
     def save(self) -> None:
         """Write the changed entries and drop those of files no longer there."""
         gone = [path for path in self.rows if path not in self.seen] if self.seen else []
-        pinyin = slugs.known_pinyin()
+        pinyin = self.pinyin
         if not self.changed and not gone and self.read and pinyin == self._pinyin_before:
             return
         db = self._db()
@@ -238,3 +240,10 @@ class ParseCache:
             if db.in_transaction:
                 db.execute("ROLLBACK")
         self.changed.clear()
+
+
+def _pypinyin_stamp() -> str:
+    """Which pypinyin made the memo's pinyin (its stamp among the code's)."""
+    return next(
+        (f"{size}:{mtime}" for name, size, mtime in code_stamps() if name == "pypinyin"), "none"
+    )

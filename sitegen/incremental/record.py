@@ -22,13 +22,16 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.errors import Diagnostic
 from sitegen.incremental import cache_codec, cache_db
 from sitegen.incremental.code_version import code_stamps
-from sitegen.incremental.keys import OutputKeys
-from sitegen.outputs.plan import Output
 from sitegen.sitefolder.sitefiles import Listing, Stamp
+
+if TYPE_CHECKING:  # what a build hands in; a build with nothing to do loads neither
+    from sitegen.incremental.keys import OutputKeys
+    from sitegen.outputs.plan import Output
 
 # key, size, modification time in ns, what its render read
 Record = tuple[str | None, int, int, tuple[str, ...]]

@@ -11,9 +11,16 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from sitegen.content.markup import REF_SCHEME
-from sitegen.content.slugs import host_safe, slugify
-from sitegen.model import BUILTIN_THEME, BUILTIN_THEME_DIR, Board, Campaign, Community, Notice
+from sitegen.content.slugs import Pinyin, host_safe, slugify
+from sitegen.model import (
+    BUILTIN_THEME,
+    BUILTIN_THEME_DIR,
+    REF_SCHEME,
+    Board,
+    Campaign,
+    Community,
+    Notice,
+)
 
 INDEX = "index.html"
 
@@ -101,12 +108,12 @@ def canonical(base_url: str, path: str) -> str:
     return base_url + path
 
 
-def term_slugs(terms: Iterable[str]) -> dict[str, str]:
+def term_slugs(terms: Iterable[str], pinyin: Pinyin | None = None) -> dict[str, str]:
     """A unique slug for each category or tag; a pinyin clash gets a number."""
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for term in sorted(set(terms)):
-        base = host_safe(slugify(term) or "term")
+        base = host_safe(slugify(term, pinyin) or "term")
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1

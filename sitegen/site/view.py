@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from sitegen.content.slugs import Pinyin
 from sitegen.model import Campaign, Community, Notice, Page, SiteContent
 from sitegen.site import urls
 from sitegen.site.visibility import Flags, State, campaign_is_live, is_current, is_published, state
@@ -26,6 +27,7 @@ class SiteView:
     content: SiteContent
     now: datetime
     flags: Flags = field(default_factory=Flags)
+    pinyin: Pinyin = field(default_factory=dict)  # of names already made into slugs (added to)
 
     @property
     def config(self):
@@ -152,11 +154,11 @@ class SiteView:
     @cached_property
     def category_slugs(self) -> dict[str, str]:
         """Each category's address (`categories/<slug>/`)."""
-        return urls.term_slugs(self.config.categories)
+        return urls.term_slugs(self.config.categories, self.pinyin)
 
     @cached_property
     def tag_slugs(self) -> dict[str, str]:
-        return urls.term_slugs(self.by_tag)
+        return urls.term_slugs(self.by_tag, self.pinyin)
 
     @cached_property
     def by_month(self) -> dict[tuple[int, int], list[Notice]]:

@@ -24,6 +24,9 @@ class Flags:
     future: bool = False
 
 
+NO_FLAGS = Flags()  # only what is published
+
+
 def state(notice: Notice, now: datetime) -> State:
     if notice.draft:
         return State.DRAFT

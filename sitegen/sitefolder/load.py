@@ -8,23 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
+from sitegen.content.config import parse_config
 from sitegen.content.markup import MarkdownConverter
 from sitegen.content.parse import (
     ParseContext,
     parse_campaign,
     parse_community,
-    parse_config,
     parse_notice,
     parse_page,
 )
-from sitegen.content.slugs import NOT_ON_WINDOWS, is_reserved_name, slugify
+from sitegen.content.slugs import NOT_ON_WINDOWS, Pinyin, is_reserved_name, slugify
 from sitegen.content.sourcetext import read_source
 from sitegen.errors import Diagnostics, SourceRef, UserError
-from sitegen.model import Community, Document, SiteConfig, SiteContent, Theme
+from sitegen.model import Community, Document, SiteContent, Theme
 from sitegen.sitefolder.parse_pool import ParseMany, parse_files
-from sitegen.sitefolder.sitefiles import Listing, Refused, describe, list_files
+from sitegen.sitefolder.sitefiles import Listing, Refused, describe, list_content_files, list_files
 from sitegen.sitefolder.themes import ThemeLibrary
 
 T = TypeVar("T")
@@ -47,44 +46,17 @@ RESERVED_PAGE_SLUGS = frozenset(
 )
 
 
-def is_ignored(name: str) -> bool:
-    """Hidden files and editors' temporary and backup files."""
-    return name.startswith((".", "~$", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
-
-
-def list_content_files(content_dir: Path) -> Listing:
-    """Every content file but the ignored ones, sorted by path, with its size and
-    modification time (the parse cache's test of an unchanged file), and the links
-    left out because they lead out of the site folder (or nowhere, or in a loop)."""
-    return list_files(content_dir, Path("content"), content_dir.parent, is_ignored)
-
-
-def read_settings(site_dir: Path) -> SiteConfig | None:
-    """site.yaml as well as it can be read, before the full check of the site (for
-    --now, and for `sitegen new`); None if it cannot be read at all."""
-    source = site_dir / "content" / "site.yaml"
-    try:
-        text = read_source(source, source, Diagnostics())
-    except OSError:
-        return None
-    return None if text is None else parse_config(text, source, Diagnostics())
-
-
-def site_timezone(site_dir: Path) -> ZoneInfo:
-    """The site's time zone, for reading --now before the full check of site.yaml."""
-    config = read_settings(site_dir)
-    return config.timezone if config is not None else ZoneInfo("Asia/Shanghai")
-
-
 def load_site(
     site_dir: Path,
     diagnostics: Diagnostics,
     parse_many: ParseMany = parse_files,
     content_files: Listing | None = None,
+    pinyin: Pinyin | None = None,
 ) -> SiteContent | None:
     """Load and check a whole site; None when any error was reported. Markdown files
     are parsed by `parse_many` (a cache may wrap it: see incremental/parse_cache.py);
-    `content_files` is the listing of content/, if already made."""
+    `content_files` is the listing of content/, if already made; `pinyin`, what is
+    known of the names' pinyin (added to)."""
     content_dir = site_dir / "content"
     config_path = content_dir / "site.yaml"
     if not config_path.is_file():
@@ -103,12 +75,15 @@ def load_site(
     theme_names = frozenset(themes.available())
     config = parse_config(config_text, reader.shown("site.yaml"), diagnostics, theme_names)
 
-    ctx = ParseContext(config, MarkdownConverter(set(files)), diagnostics, theme_names=theme_names)
+    pinyin = {} if pinyin is None else pinyin
+    ctx = ParseContext(
+        config, MarkdownConverter(set(files)), diagnostics, theme_names=theme_names, pinyin=pinyin
+    )
     # Slugs named by file are known up front, so one broken profile or campaign
     # does not also turn every notice that names it into an error.
-    ctx.community_slugs = frozenset(_stems(files, "communities"))
+    ctx.community_slugs = frozenset(_stems(files, "communities", pinyin))
     communities = reader.parse_all(files, "communities", (".yaml", ".yml"), parse_community, ctx)
-    ctx.campaign_slugs = frozenset(_stems(files, "campaigns"))
+    ctx.campaign_slugs = frozenset(_stems(files, "campaigns", pinyin))
     campaigns = reader.parse_all(files, "campaigns", (".md",), parse_campaign, ctx, parse_many)
     ctx.campaign_slugs |= {c.slug for c in campaigns}
     pages = reader.parse_all(files, "pages", (".md",), parse_page, ctx, parse_many)
@@ -189,8 +164,8 @@ def _report_refused(refused: list[Refused], diagnostics: Diagnostics) -> None:
         diagnostics.warning(SourceRef(link.link), message, hint)
 
 
-def _stems(files: list[str], folder: str) -> list[str]:
-    return [slugify(Path(f).stem) for f in files if f.startswith(folder + "/")]
+def _stems(files: list[str], folder: str, pinyin: Pinyin) -> list[str]:
+    return [slugify(Path(f).stem, pinyin) for f in files if f.startswith(folder + "/")]
 
 
 class _FileReader:

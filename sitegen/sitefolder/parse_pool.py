@@ -8,18 +8,16 @@ file's diagnostics, so messages read the same as in a one-process run.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from sitegen import workers
 from sitegen.content.markup import MarkdownConverter
 from sitegen.content.parse import ParseContext
 from sitegen.content.sourcetext import read_source
 from sitegen.errors import Diagnostic, Diagnostics
-from sitegen.workers import context, end_with_parent
 
 PARALLEL_MIN = 300  # below this, starting processes costs more than it saves
 BATCH = 100
@@ -43,8 +41,7 @@ def read_and_parse(site_dir: Path, content_path: str, parse: Parse, ctx: ParseCo
 
 def parse_files(site_dir: Path, paths: list[str], parse: Parse, ctx: ParseContext) -> list[Parsed]:
     """Every file of `paths`, parsed, in order, on all cores when there are enough."""
-    cores = os.cpu_count() or 1
-    if len(paths) < PARALLEL_MIN or cores == 1:
+    if len(paths) < PARALLEL_MIN or workers.cores() == 1:
         return [read_and_parse(site_dir, path, parse, ctx) for path in paths]
     batches = [paths[i : i + BATCH] for i in range(0, len(paths), BATCH)]
     shared = (
@@ -54,10 +51,9 @@ def parse_files(site_dir: Path, paths: list[str], parse: Parse, ctx: ParseContex
         ctx.community_slugs,
         ctx.campaign_slugs,
         ctx.theme_names,
+        ctx.pinyin,
     )
-    with ProcessPoolExecutor(
-        max_workers=cores, mp_context=context(), initializer=_start_worker, initargs=shared
-    ) as pool:
+    with workers.pool(_start_worker, shared) as pool:
         results: list[Parsed] = []
         for batch_results in pool.map(_parse_batch, batches, [parse] * len(batches)):
             results.extend(batch_results)
@@ -68,10 +64,9 @@ _worker: tuple[Path, ParseContext] | None = None
 
 
 def _start_worker(
-    site_dir, config, content_files, community_slugs, campaign_slugs, theme_names
+    site_dir, config, content_files, community_slugs, campaign_slugs, theme_names, pinyin
 ) -> None:
     global _worker
-    end_with_parent()
     ctx = ParseContext(
         config,
         MarkdownConverter(content_files),
@@ -79,6 +74,7 @@ def _start_worker(
         community_slugs=community_slugs,
         campaign_slugs=campaign_slugs,
         theme_names=theme_names,
+        pinyin=pinyin,
     )
     _worker = (site_dir, ctx)
 

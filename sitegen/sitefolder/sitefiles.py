@@ -112,3 +112,15 @@ def describe(refused: Refused) -> tuple[str, str]:
         f"is a link to {refused.target}, which does not exist: left out",
         "remove the link, or put back what it pointed to",
     )
+
+
+def is_ignored(name: str) -> bool:
+    """Hidden files and editors' temporary and backup files."""
+    return name.startswith((".", "~$", "#")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
+
+
+def list_content_files(content_dir: Path) -> Listing:
+    """Every content file but the ignored ones, sorted by path, with its size and
+    modification time (the parse cache's test of an unchanged file), and the links
+    left out because they lead out of the site folder (or nowhere, or in a loop)."""
+    return list_files(content_dir, Path("content"), content_dir.parent, is_ignored)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.content import schemas
+from sitegen.content.config import read_yaml
 from sitegen.content.fields import FieldReader
-from sitegen.content.parse import read_yaml
 from sitegen.content.sourcetext import read_source
 from sitegen.content.yamlnodes import Map, Scalar
 from sitegen.errors import Diagnostics, suggest

@@ -13,11 +13,8 @@ place and measures, and only a few jobs per worker are in flight at a time.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import os
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,9 +22,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sitegen import workers
 from sitegen.outputs.printing import engine
-from sitegen.scratch import TEMP_VARIABLES
-from sitegen.workers import context, end_with_parent
 
 if TYPE_CHECKING:  # handed in by the build: see incremental/print_cache.py
     from sitegen.incremental.print_cache import PrintCache
@@ -121,18 +117,9 @@ class _Recording(dict):
 _worker: tuple[dict[str, Path], PrintCache] | None = None  # in a worker: what every job needs
 
 
-def _start_worker(resources: dict[str, Path], cache: PrintCache, scratch: str) -> None:
-    """Set up a print worker. It collects its garbage: WeasyPrint's documents are
-    full of reference cycles, and a worker forked during a build would inherit the
-    build's paused collector, growing with every layout. Its temporary files go into
-    the run's folder (`scratch`), which a worker that was not forked would not know.
-    And it ends when its parent does (see workers.py)."""
+def _start_worker(resources: dict[str, Path], cache: PrintCache) -> None:
     global _worker
-    gc.enable()
     _worker = (resources, cache)
-    tempfile.tempdir = scratch
-    os.environ.update(dict.fromkeys(TEMP_VARIABLES, scratch))
-    end_with_parent()
 
 
 def _run_in_worker(job: PrintJob) -> PrintResult:
@@ -146,7 +133,7 @@ class PrintRunner:
     def __init__(self, resources: dict[str, Path], cache: PrintCache) -> None:
         self.resources = resources
         self.cache = cache
-        self.workers = os.cpu_count() or 1
+        self.cores = workers.cores()
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> PrintRunner:
@@ -163,7 +150,7 @@ class PrintRunner:
         from `jobs` only as workers come free, so they may be made as they are asked for."""
         progress = _Progress()
         waiting: deque[PrintResult | Future[PrintResult]] = deque()
-        limit = self.workers * IN_FLIGHT_PER_WORKER
+        limit = self.cores * IN_FLIGHT_PER_WORKER
         in_flight = 0
         for job in jobs:
             cached = self.cache.load(job)
@@ -189,17 +176,12 @@ class PrintRunner:
         progress.done()
 
     def _start(self, job: PrintJob) -> Future[PrintResult]:
-        if self.workers == 1:
+        if self.cores == 1:
             done: Future[PrintResult] = Future()
             done.set_result(_run(job, self.resources, self.cache))
             return done
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=context(),
-                initializer=_start_worker,
-                initargs=(self.resources, self.cache, tempfile.gettempdir()),
-            )
+            self._pool = workers.pool(_start_worker, (self.resources, self.cache))
         return self._pool.submit(_run_in_worker, job)
 
     def _finish(self, item: PrintResult | Future[PrintResult], progress: _Progress) -> PrintResult:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,67 +16,15 @@ from sitegen.model import SHOP_BLEED_MM, PaperSpec
 from sitegen.outputs.printing import cmyk, glyphs, plan
 from sitegen.outputs.printing.fontconfig import use_print_fonts
 from sitegen.outputs.printing.jobs import PrintJob, PrintResult, PrintRunner
-
-if TYPE_CHECKING:  # handed in by the build
-    from sitegen.incremental.print_cache import PrintCache
+from sitegen.outputs.printing.report import PrintReport
 from sitegen.outputs.render import Renderer
 from sitegen.site import urls
 
+if TYPE_CHECKING:  # handed in by the build
+    from sitegen.incremental.print_cache import PrintCache
+
 PACK_VERSION = "3"  # 2: subset tags named by each subset's content; 3: checked
-KINDS = {  # folder -> (one, several)
-    "posters": ("poster", "posters"),
-    "boards": ("board pack", "board packs"),
-    "banners": ("banner", "banners"),
-    "handouts": ("leaflet", "leaflets"),
-}
-
-
 Write = Callable[[str, bytes], None]  # output path, bytes
-
-
-@dataclass
-class PrintReport:
-    paths: list[str] = field(default_factory=list)  # the output paths made, in order
-    rendered: int = 0
-    cached: int = 0
-    assembled: int = 0  # board packs joined anew from their fitted posters (not from the cache)
-    warnings: list[Diagnostic] = field(default_factory=list)
-    unfit: list[str] = field(default_factory=list)  # PDFs the check for printing found wrong
-    shop: bool = False
-
-    @property
-    def pdfs(self) -> int:
-        return sum(1 for path in self.paths if path.endswith(".pdf"))
-
-    def summary(self) -> str:
-        return (
-            f"{self.pdfs} PDFs ({self.rendered} rendered, {self.cached} from cache, "
-            f"{self.assembled} board packs assembled)"
-        )
-
-    def made(self) -> str:
-        """What was made, by kind, and whether every PDF passed the check for printing."""
-        kinds = Counter(
-            path.split("/")[1]
-            for path in self.paths
-            if path.endswith(".pdf") and path != urls.POSTING_LIST
-        )
-        listed = ", ".join(
-            f"{count} {KINDS[kind][count != 1] if kind in KINDS else kind}"
-            for kind, count in kinds.items()
-        )
-        if urls.POSTING_LIST in self.paths:
-            listed += ", the posting list"
-        for_whom = "a print shop (PDF/X-4, CMYK, 3 mm bleed)" if self.shop else "an office printer"
-        if self.unfit:
-            named = ", ".join(self.unfit[:3]) + (", …" if len(self.unfit) > 3 else "")
-            checked = (
-                f"{len(self.unfit)} of {self.pdfs} PDFs failed the check ({named}): "
-                "see the warnings above"
-            )
-        else:
-            checked = f"all {self.pdfs} checked: fonts embedded and readable by every PDF reader"
-        return f"{listed or 'nothing'}; for {for_whom}; {checked}"
 
 
 @dataclass(frozen=True)

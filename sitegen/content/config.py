@@ -1,0 +1,100 @@
+"""site.yaml, and the YAML helpers every parser of the site's files shares.
+
+Kept apart from the notice and profile parsers so that reading the site's
+settings (its time zone, for `--now`) needs no Markdown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen.content import schemas
+from sitegen.content.fields import FieldReader
+from sitegen.content.yamlnodes import Map, Node, Scalar, YamlSyntaxError, parse_yaml
+from sitegen.errors import Diagnostics
+from sitegen.model import DEFAULT_CATEGORIES, PaperSpec, PrintProfile, SiteConfig
+
+
+def read_yaml(text: str, reader: FieldReader, first_line: int = 1) -> Node | None:
+    """Parse YAML, turning a syntax error into a diagnostic; None when unusable."""
+    try:
+        return parse_yaml(text, first_line)
+    except YamlSyntaxError as err:
+        reader.error(err.line, err.message, err.hint)
+        return None
+
+
+def key_line(node: Node | None, key: str) -> int | None:
+    return node.keys.get(key) if isinstance(node, Map) else None
+
+
+def check_theme(
+    values: dict, node: Node | None, reader: FieldReader, theme_names: frozenset[str]
+) -> None:
+    theme = values.get("theme")
+    if theme is not None and theme not in theme_names:
+        reader.error(
+            key_line(node, "theme"),
+            f"`theme`: no theme `{theme}` in themes/",
+            "available themes: " + ", ".join(sorted(theme_names)),
+        )
+
+
+def written(node: Node | None, key: str) -> str:
+    """A scalar value exactly as the user wrote it, for messages."""
+    value = node.values.get(key) if isinstance(node, Map) else None
+    return value.text.strip() if isinstance(value, Scalar) else "?"
+
+
+def parse_config(
+    text: str,
+    source: Path,
+    diagnostics: Diagnostics,
+    theme_names: frozenset[str] = frozenset({"default"}),
+) -> SiteConfig:
+    reader = FieldReader(source, diagnostics)
+    node = read_yaml(text, reader)
+    values = reader.read_map(node, schemas.SITE)
+    base_url = values.get("base_url", "")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        reader.error(
+            key_line(node, "base_url"),
+            f"`base_url` must be an absolute address, found `{base_url}`",
+            "write it in full, for example https://www.example.gov.cn/",
+        )
+    check_theme(values, node, reader, theme_names)
+    timezone = ZoneInfo("Asia/Shanghai")
+    if "timezone" in values:
+        try:
+            timezone = ZoneInfo(values["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            reader.error(
+                key_line(node, "timezone"),
+                f"unknown time zone `{values['timezone']}`",
+                "use a name such as Asia/Shanghai",
+            )
+    # Even a broken site.yaml gives a config, so the other files are still checked.
+    title = values.get("title", "")
+    posters = values.get("posters", {})
+    printing = values.get("print", {})
+    if printing.get("marks") and printing.get("profile") != "shop":
+        reader.error(
+            key_line(node, "print"),
+            "crop marks (`marks: true`) go outside the trimmed page, so they need the bleed "
+            "of the print-shop profile",
+            "add `profile: shop` under `print:`, or leave `marks` out",
+        )
+    return SiteConfig(
+        title=title,
+        base_url=(base_url or "https://example.invalid").rstrip("/") + "/",
+        description=values.get("description", ""),
+        language=values.get("language", "zh-CN"),
+        timezone=timezone,
+        theme=values.get("theme"),
+        issuer=values.get("issuer", title),
+        categories=tuple(values.get("categories", DEFAULT_CATEGORIES)),
+        per_page=values.get("per_page", 10),
+        posters=PaperSpec(**posters),
+        print=PrintProfile(**printing),
+    )

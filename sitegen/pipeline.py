@@ -1,0 +1,309 @@
+"""The pipeline: load -> view at `now` -> plan -> check the plan -> keep what is
+still right -> render and write the rest -> commit.
+
+build.py runs it, once the build record has shown there is something to do;
+`sitegen check` runs its first two steps and `sitegen print` the print outputs only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sitegen import workers
+from sitegen.errors import (
+    ContentError,
+    Diagnostic,
+    Diagnostics,
+    SourceRef,
+    UserError,
+    in_order,
+    refuse_warnings,
+    suggest,
+)
+from sitegen.incremental.cache_db import CACHE_DIR, cache_file
+from sitegen.incremental.keys import OutputKeys
+from sitegen.incremental.parse_cache import ParseCache
+from sitegen.incremental.print_cache import PrintCache
+from sitegen.incremental.record import BuildRecord, Record, outputs_as_left
+from sitegen.incremental.steady import steady_between
+from sitegen.model import SiteContent
+from sitegen.outputs import feeds
+from sitegen.outputs.pages import plan_pages
+from sitegen.outputs.plan import Output, check_plan
+from sitegen.outputs.printing.plan import planned_outputs
+from sitegen.outputs.printing.report import PrintReport
+from sitegen.outputs.printing.run import make_print
+from sitegen.outputs.render import Renderer
+from sitegen.report import BuildReport
+from sitegen.scratch import scratch_folder
+from sitegen.site.urls import static_path
+from sitegen.site.view import SiteView
+from sitegen.site.visibility import NO_FLAGS, Flags
+from sitegen.sitefolder.load import load_site, theme_static_files
+from sitegen.sitefolder.parse_pool import parse_files
+from sitegen.sitefolder.sitefiles import Listing, list_content_files
+from sitegen.writer import (
+    StagedOutput,
+    check_output_folder,
+    files_in,
+    remove_leftovers_beside,
+)
+
+
+def load_view(
+    site_dir: Path,
+    now: datetime,
+    flags: Flags = NO_FLAGS,
+    use_cache: bool = True,
+    keep_cache: bool = True,
+    content_files: Listing | None = None,
+) -> tuple[SiteView, list[Diagnostic]]:
+    """The site loaded and checked, seen at `now` (`content_files`: the content
+    folder, if already listed).
+
+    Raises ContentError with every problem found."""
+    diagnostics = Diagnostics()
+    if content_files is None:
+        content_files = list_content_files(site_dir / "content")
+    cache = ParseCache(cache_file(site_dir), read=use_cache)
+    parse_many = cache.wrapping(parse_files, content_files.files)
+    content = load_site(site_dir, diagnostics, parse_many, content_files, cache.pinyin)
+    view = None
+    if content is not None and not diagnostics.errors:
+        view = SiteView(content, now, flags, pinyin=cache.pinyin)
+        # Worked out before the cache is saved, so the pinyin of new terms is kept too.
+        view.category_slugs, view.tag_slugs  # noqa: B018
+    if keep_cache:
+        cache.save()
+    if view is None:
+        raise ContentError(diagnostics.sorted())
+    _check_links_to_unpublished(view, diagnostics)
+    return view, diagnostics.sorted()
+
+
+def check(site_dir: Path, now: datetime) -> tuple[SiteView, list[Diagnostic]]:
+    """Everything a build would check, print included, writing nothing (`sitegen check`)."""
+    view, warnings = load_view(site_dir, now, keep_cache=False)
+    check_plan(plan(Renderer(view, with_print=True)) + planned_outputs(view))
+    return view, warnings
+
+
+def run(
+    site_dir: Path,
+    out_dir: Path,
+    now: datetime,
+    flags: Flags,
+    *,
+    with_print: bool,
+    use_cache: bool,
+    strict: bool,
+    content_files: Listing,
+    previous: BuildRecord | None,
+) -> Built:
+    """One build: check, plan, keep what the `previous` build made that is still
+    right, render and write the rest, commit. Say what each output is made of."""
+    view, warnings = load_view(site_dir, now, flags, use_cache, content_files=content_files)
+    if strict:
+        refuse_warnings(warnings)
+    renderer = Renderer(view, with_print=with_print)
+    outputs = plan(renderer)
+    check_plan(outputs + (planned_outputs(view) if with_print else []))
+    check_output_folder(out_dir, site_dir)
+    staged = StagedOutput(out_dir)
+    keys = OutputKeys(view, with_print)
+    kept = previous.unchanged(outputs, keys, out_dir) if previous else {}
+    try:
+        reads = write_all(outputs, staged, set(kept))
+        made = dict(kept)
+        for output in outputs:
+            if output.path in reads:
+                made[output.path] = (keys.key(output, reads[output.path]), reads[output.path])
+        report = BuildReport(
+            pages=sum(o.path.endswith(".html") for o in outputs), files=len(outputs)
+        )
+        if with_print:
+            cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
+            report.print = make_print(renderer, resources(outputs), cache, staged.write)
+            report.files += len(report.print.paths)
+            warnings = in_order([*warnings, *report.print.warnings])
+            if strict:
+                refuse_warnings(warnings)
+        made.update(dict.fromkeys(report.print.paths if report.print else (), (None, ())))
+        report.write = staged.commit(set(made), set(previous.outputs) if previous else None)
+    except BaseException:
+        staged.discard()
+        raise
+    report.warnings = warnings
+    return Built(
+        report, outputs_as_left(out_dir, made, kept, previous), steady_between(view, with_print)
+    )
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build made, for its report and for the record the next build reads."""
+
+    report: BuildReport
+    outputs: dict[str, Record]
+    steady: tuple[datetime, datetime]
+
+
+def print_only(
+    site_dir: Path,
+    out_dir: Path,
+    now: datetime,
+    only: str | None = None,
+    notice_slug: str | None = None,
+    use_cache: bool = True,
+) -> PrintReport:
+    """Make just the print outputs (or those `only` / of one notice) into the output folder.
+
+    The rest of the output is left as it is, and the print files are staged and
+    swapped in all at once, as a build's are."""
+    with scratch_folder(site_dir / CACHE_DIR):
+        remove_leftovers_beside(out_dir)
+        view, warnings = load_view(site_dir, now)
+        if notice_slug is not None:
+            notice_slug = _current_notice(view, notice_slug)
+        check_plan(planned_outputs(view))
+        check_output_folder(out_dir, site_dir)
+        staged = StagedOutput(out_dir)
+        cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
+        try:
+            renderer = Renderer(view, with_print=True)
+            copies = resources(plan_copies(view.content))
+            report = make_print(renderer, copies, cache, staged.write, only, notice_slug)
+            there = files_in(out_dir)
+            staged.commit(there | set(report.paths), there)
+        except BaseException:
+            staged.discard()
+            raise
+    report.warnings = in_order([*warnings, *report.warnings])
+    return report
+
+
+PARALLEL_WRITE_MIN = 500
+ReadsByPath = dict[str, tuple[str, ...]]  # output path -> what its render read
+
+
+def write_all(
+    outputs: list[Output], staged: StagedOutput, unchanged: set[str] = frozenset()
+) -> ReadsByPath:
+    """Render and write every output (but those in `unchanged`), on all cores where the
+    system can fork; say what each render read.
+
+    Workers are forked after planning, so they share the loaded site and the
+    templates (renders are closures: they cannot be sent to a spawned worker); each
+    renders a slice and writes it into the staging folder."""
+    staged.report.unchanged += len(unchanged)
+    outputs = [o for o in outputs if o.path not in unchanged]
+    if (
+        len(outputs) < PARALLEL_WRITE_MIN
+        or workers.cores() == 1
+        or workers.start_method() != "fork"
+    ):
+        return _write(outputs, staged)
+    step = -(-len(outputs) // (workers.cores() * 4))
+    starts = range(0, len(outputs), step)
+    reads: ReadsByPath = {}
+    with workers.pool(_adopt, (outputs, staged)) as pool:
+        for written, unchanged_there, read in pool.map(_write_slice, starts, [step] * len(starts)):
+            staged.report.written += written
+            staged.report.unchanged += unchanged_there
+            reads.update(read)
+    return reads
+
+
+def _write(outputs: list[Output], staged: StagedOutput) -> ReadsByPath:
+    reads: ReadsByPath = {}
+    for output in outputs:
+        read: set[str] = set()
+        staged.write(output.path, output.data(read))
+        reads[output.path] = tuple(sorted(read))
+    return reads
+
+
+_adopted: tuple[list[Output], StagedOutput] | None = None  # in a worker: what it writes
+
+
+def _adopt(outputs: list[Output], staged: StagedOutput) -> None:
+    global _adopted
+    _adopted = (outputs, staged)
+
+
+def _write_slice(start: int, length: int) -> tuple[int, int, ReadsByPath]:
+    assert _adopted is not None
+    outputs, staged = _adopted
+    before = (staged.report.written, staged.report.unchanged)
+    reads = _write(outputs[start : start + length], staged)
+    return staged.report.written - before[0], staged.report.unchanged - before[1], reads
+
+
+def _current_notice(view: SiteView, name: str) -> str:
+    """The slug of the current notice called `name`: its slug, or its file name."""
+    by_name = {}
+    for notice in view.current:
+        by_name[notice.slug] = notice.slug
+        by_name[notice.source.name] = by_name[notice.source.stem] = notice.slug
+    given = Path(name).name
+    if given in by_name:
+        return by_name[given]
+    hint = suggest(given, by_name, "name a notice by its file name or page address")
+    raise UserError(
+        f"--notice {name}: no current notice (published, not expired) has this name", hint
+    )
+
+
+def resources(outputs: list[Output]) -> dict[str, Path]:
+    """The files print HTML may refer to, by their output path."""
+    return {o.path: o.copy_from for o in outputs if o.copy_from is not None}
+
+
+def plan(renderer: Renderer) -> list[Output]:
+    """Every output of the site but print, each with what it is made of."""
+    content: SiteContent = renderer.view.content
+    outputs = plan_pages(renderer)
+    outputs.append(feeds.plan_sitemap(renderer, [o.path for o in outputs]))
+    outputs += feeds.plan_feeds(renderer)
+    base_url = content.config.base_url
+    outputs.append(
+        Output("robots.txt", "robots.txt", lambda reads: feeds.robots(base_url), made_of="robots")
+    )
+    return outputs + plan_copies(content)
+
+
+def plan_copies(content: SiteContent) -> list[Output]:
+    """The files published as they are: content/assets/ and the themes' static/ files."""
+    copies = [_copy(a, f"content/{a}", content.site_dir / "content" / a) for a in content.assets]
+    return copies + _theme_static(content)
+
+
+def _copy(path: str, made_from: str, source: Path) -> Output:
+    """A file published as it is."""
+    return Output(path, made_from, copy_from=source)
+
+
+def _theme_static(content: SiteContent) -> list[Output]:
+    """The static/ files of every theme folder the site and its campaigns use, once each
+    (never what a link in them leads to outside the site: see sitefiles.py)."""
+    listings: dict[Path, Listing] = {}
+    for theme in (content.theme, *content.campaign_themes.values()):
+        listings.update(theme_static_files(theme, content.site_dir))
+    outputs = []
+    for folder, listing in listings.items():
+        for name in listing.files:
+            path = static_path(folder, name)
+            outputs.append(_copy(path, str(folder / "static" / name), folder / "static" / name))
+    return outputs
+
+
+def _check_links_to_unpublished(view: SiteView, diagnostics: Diagnostics) -> None:
+    """A published item linking to a draft or a notice not yet out loses that link: say so."""
+    for item in [*view.notices, *view.pages, *view.campaigns]:
+        for ref in sorted(ref for ref in item.links if ref not in view.targets):
+            diagnostics.warning(
+                SourceRef(item.source),
+                f"links to content/{ref}, which is not published at this time (a draft or scheduled); "
+                "the link is shown as plain text",
+            )
