@@ -53,29 +53,33 @@ class BuildRecord:
     ) -> bool:
         """Whether a build now would make exactly the files the last one left."""
         start, end = self.steady
+        out = f"{out_dir}{os.sep}"
         same_time = now == self.moment or (start < self.moment and start < now < end)
         return (
             same_time
             and settings == self.settings
             and inputs == self.inputs
-            and all(_as_left(out_dir, path, record) for path, record in self.outputs.items())
+            and all(_as_left(out, path, record) for path, record in self.outputs.items())
         )
 
     def unchanged(self, outputs: list[Output], keys: OutputKeys, out_dir: Path) -> dict[str, Made]:
         """The outputs whose file was made from exactly what would make it now."""
         kept = {}
+        out = f"{out_dir}{os.sep}"
         for output in outputs:
             record = self.outputs.get(output.path)
             if record is None or record[0] is None:
                 continue
-            if keys.key(output, record[3]) == record[0] and _as_left(out_dir, output.path, record):
+            if keys.key(output, record[3]) == record[0] and _as_left(out, output.path, record):
                 kept[output.path] = (record[0], record[3])
         return kept
 
 
-def _as_left(out_dir: Path, path: str, record: Record) -> bool:
+def _as_left(out: str, path: str, record: Record) -> bool:
+    """Whether the file at `path` in the output folder `out` (with a trailing separator:
+    joined by hand, a tenth of a no-change build's time) is as the record says."""
     try:
-        info = os.stat(os.path.join(out_dir, path))
+        info = os.stat(out + path)
     except OSError:
         return False
     return (info.st_size, info.st_mtime_ns) == record[1:3]

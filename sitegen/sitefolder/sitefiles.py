@@ -58,7 +58,7 @@ def list_files(
         for entry in entries:
             if ignored(entry.name):
                 continue
-            entry_real = os.path.join(real, entry.name)
+            entry_real = None  # where it leads, for a link; else inside `real`
             if entry.is_symlink() or (os.name == "nt" and entry.is_dir()):  # links, junctions
                 entry_real = os.path.realpath(entry.path)
                 why = _refusal(entry_real, real, root)
@@ -67,6 +67,7 @@ def list_files(
                     continue
             try:
                 if entry.is_dir():
+                    entry_real = entry_real or os.path.join(real, entry.name)
                     pending.append((entry.path, entry_real, f"{prefix}{entry.name}/"))
                 elif entry.is_file():
                     info = entry.stat()
