@@ -75,6 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     printing.add_argument("--no-cache", action="store_true", help="use nothing from earlier builds")
     printing.set_defaults(run=_run_print)
 
+    boards = commands.add_parser("boards", help="the bulletin boards: record a posting round")
+    board_actions = boards.add_subparsers(title="actions", metavar="ACTION")
+    posted = board_actions.add_parser(
+        "posted", help="record that the posters due now were put up (content/postings.yaml)"
+    )
+    _site_arguments(posted)
+    posted.add_argument(
+        "--board",
+        action="append",
+        default=[],
+        metavar="COMMUNITY/BOARD",
+        help="only this board (repeatable; default: every board)",
+    )
+    posted.set_defaults(run=_run_boards_posted)
+
     serve = commands.add_parser(
         "serve", help="preview the site, rebuilt and reloaded on every save"
     )
@@ -157,6 +172,8 @@ def _run_build(args: argparse.Namespace) -> int:
     )
     _print_diagnostics(report.warnings)
     print(report.summary() + f" -> {out}")
+    if report.print is not None and not report.already_exact:
+        print(report.print.posters())
     # What the build loaded stays referenced until the process ends (the parse cache
     # keeps decoded items for a next build in the same process, as `serve` makes).
     # Frozen, it is left out of the collector's last walk at exit: a third of a
@@ -179,7 +196,22 @@ def _run_print(args: argparse.Namespace) -> int:
     )
     _print_diagnostics(report.warnings)
     print(f"printed {report.summary()} -> {out / 'print'}")
+    if args.notice is None:
+        print(report.posters())
     print(f"made {report.made()}")
+    return 0
+
+
+def _run_boards_posted(args: argparse.Namespace) -> int:
+    from sitegen.boards import record_posted
+
+    now = _now(args.now, args.site)
+    path, rounds = record_posted(args.site, now, args.board)
+    posters = sum(len(round_.posters) for round_ in rounds)
+    print(
+        f"recorded a posting round at {now:%Y-%m-%d %H:%M} for {len(rounds)} "
+        f"board{'s' if len(rounds) != 1 else ''} ({posters} posters) in {path}"
+    )
     return 0
 
 

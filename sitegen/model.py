@@ -62,6 +62,7 @@ class SiteConfig:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     per_page: int = 10
     posters: PaperSpec = field(default_factory=PaperSpec)
+    recent_poster_days: int = 7  # notices published this long ago or less get a poster
     print: PrintProfile = field(default_factory=PrintProfile)
 
 
@@ -124,6 +125,7 @@ class Notice(Document):
     draft: bool = False
     issuer: str = ""
     poster: PaperSpec | None = None  # None: no poster
+    poster_asked: bool = False  # `poster: true` or a map: a poster while current, always
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -232,6 +234,18 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class PostingRound:
+    """Posters put up on one board at one moment, as `sitegen boards posted` recorded
+    it in content/postings.yaml (or as staff wrote or corrected it there)."""
+
+    date: datetime
+    community: str  # slug
+    board: str  # the board's id in that community
+    posters: tuple[str, ...]  # the slugs of the notices put up
+    line: int | None = field(default=None, compare=False)  # in postings.yaml
+
+
+@dataclass(frozen=True)
 class SiteContent:
     """Everything a site's folder says, checked; no notion of time yet."""
 
@@ -244,3 +258,4 @@ class SiteContent:
     assets: tuple[str, ...]  # content paths under assets/, e.g. "assets/map.svg"
     theme: Theme
     campaign_themes: dict[str, Theme]  # campaign slug -> its theme
+    postings: tuple[PostingRound, ...] = ()  # content/postings.yaml, in the file's order

@@ -25,11 +25,11 @@ from sitegen.incremental.cache_db import CACHE_DIR, cache_file
 from sitegen.incremental.keys import OutputKeys
 from sitegen.incremental.parse_cache import ParseCache
 from sitegen.incremental.print_cache import PrintCache
-from sitegen.incremental.record import BuildRecord, Record, outputs_as_left
+from sitegen.incremental.record import BuildRecord, BuildRecords, Record, outputs_as_left
 from sitegen.incremental.steady import steady_between
-from sitegen.model import SiteContent
+from sitegen.model import Notice, SiteContent
 from sitegen.outputs import feeds
-from sitegen.outputs.pages import plan_pages
+from sitegen.outputs.pages import plan_pages, plan_short_addresses
 from sitegen.outputs.plan import Output, check_plan
 from sitegen.outputs.printing.plan import planned_outputs
 from sitegen.outputs.printing.report import PrintReport
@@ -164,9 +164,9 @@ def print_only(
     with scratch_folder(site_dir / CACHE_DIR):
         remove_leftovers_beside(out_dir)
         view, warnings = load_view(site_dir, now)
-        if notice_slug is not None:
-            notice_slug = _current_notice(view, notice_slug)
-        check_plan(planned_outputs(view))
+        on_demand = None if notice_slug is None else _current_notice(view, notice_slug)
+        notice_slug = None if on_demand is None else on_demand.slug
+        check_plan(planned_outputs(view, on_demand))
         check_output_folder(out_dir, site_dir)
         staged = StagedOutput(out_dir)
         cache = PrintCache(site_dir / CACHE_DIR / "print", read=use_cache)
@@ -179,6 +179,7 @@ def print_only(
         except BaseException:
             staged.discard()
             raise
+        BuildRecords(cache_file(site_dir), out_dir).add_files(out_dir, report.paths)
     report.warnings = in_order([*warnings, *report.warnings])
     return report
 
@@ -240,19 +241,25 @@ def _write_slice(start: int, length: int) -> tuple[int, int, ReadsByPath]:
     return staged.report.written - before[0], staged.report.unchanged - before[1], reads
 
 
-def _current_notice(view: SiteView, name: str) -> str:
-    """The slug of the current notice called `name`: its slug, or its file name."""
-    by_name = {}
+def _current_notice(view: SiteView, name: str) -> Notice:
+    """The current notice called `name` (its slug, or its file name), if it may have a poster."""
+    by_name: dict[str, Notice] = {}
     for notice in view.current:
-        by_name[notice.slug] = notice.slug
-        by_name[notice.source.name] = by_name[notice.source.stem] = notice.slug
+        by_name[notice.slug] = notice
+        by_name[notice.source.name] = by_name[notice.source.stem] = notice
     given = Path(name).name
-    if given in by_name:
-        return by_name[given]
-    hint = suggest(given, by_name, "name a notice by its file name or page address")
-    raise UserError(
-        f"--notice {name}: no current notice (published, not expired) has this name", hint
-    )
+    if given not in by_name:
+        hint = suggest(given, by_name, "name a notice by its file name or page address")
+        raise UserError(
+            f"--notice {name}: no current notice (published, not expired) has this name", hint
+        )
+    notice = by_name[given]
+    if notice.poster is None:
+        raise UserError(
+            f"--notice {name}: {notice.source.as_posix()} says `poster: false`",
+            "take that line out to print its poster",
+        )
+    return notice
 
 
 def resources(outputs: list[Output]) -> dict[str, Path]:
@@ -266,6 +273,7 @@ def plan(renderer: Renderer) -> list[Output]:
     outputs = plan_pages(renderer)
     outputs.append(feeds.plan_sitemap(renderer, [o.path for o in outputs]))
     outputs += feeds.plan_feeds(renderer)
+    outputs += plan_short_addresses(renderer)  # after the sitemap: they are not pages to find
     base_url = content.config.base_url
     outputs.append(
         Output("robots.txt", "robots.txt", lambda reads: feeds.robots(base_url), made_of="robots")

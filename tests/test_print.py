@@ -107,6 +107,7 @@ class Notice:
     paper: str
     orientation: str
     wants_poster: bool
+    asked: bool  # `poster: true` or a map: a poster whenever current
     draft: bool
     urgent: bool
     pinned: bool
@@ -140,16 +141,28 @@ class Source:
     boards: list[Board]
     phones: dict[str, str]  # community slug -> office phone
     names: dict[str, str]  # community slug -> name
+    recent_days: int  # notices this new get a poster
+
+    def eligible(self, now: datetime) -> list[Notice]:
+        """Current notices that may have a poster (no `poster: false`)."""
+        return [n for n in self.notices if n.wants_poster and n.current_at(now)]
 
     def poster_notices(self, now: datetime) -> list[Notice]:
-        return [n for n in self.notices if n.wants_poster and n.current_at(now)]
+        """Those that get one: due on a board, published lately, or asked for."""
+        on_boards = {n.file for board in self.boards for n in self.due(board, now)[: board.slots]}
+        recent = timedelta(days=self.recent_days)
+        return [
+            n
+            for n in self.eligible(now)
+            if n.file in on_boards or now - n.date <= recent or n.asked
+        ]
 
     def notice(self, file: str) -> Notice:
         return next(n for n in self.notices if n.file == file)
 
     def due(self, board: Board, now: datetime) -> list[Notice]:
         """Posters due on a board, urgent first, then pinned, then newest."""
-        due = [n for n in self.poster_notices(now) if n.is_for(board.community)]
+        due = [n for n in self.eligible(now) if n.is_for(board.community)]
         return sorted(due, key=lambda n: (n.urgent, n.pinned, n.date, n.slug or ""), reverse=True)
 
 
@@ -175,6 +188,7 @@ def read_source(root: Path) -> Source:
                 paper=spec.get("paper") or default.get("paper", "A4"),
                 orientation=spec.get("orientation") or default.get("orientation", "portrait"),
                 wants_poster=wants,
+                asked=poster is not None and not is_false(poster),
                 draft=is_true(meta.get("draft", "false")),
                 urgent=is_true(meta.get("urgent", "false")),
                 pinned=is_true(meta.get("pinned", "false")),
@@ -192,7 +206,8 @@ def read_source(root: Path) -> Source:
             boards.append(
                 Board(slug, profile["name"], board["id"], board["paper"], int(board["slots"]))
             )
-    return Source(root, site["base_url"], tz, notices, boards, phones, names)
+    recent_days = int(default.get("recent_days", 7))
+    return Source(root, site["base_url"], tz, notices, boards, phones, names, recent_days)
 
 
 def find_slugs(source: Source, out: Path) -> None:
@@ -313,6 +328,10 @@ class Built:
     def poster(self, notice: Notice) -> Path:
         return self.out / "print/posters" / f"{notice.slug}.pdf"
 
+    def notices_published(self) -> list[Notice]:
+        """Notices with a page: dated by now, not drafts (expired ones too)."""
+        return [n for n in self.source.notices if not n.draft and n.date <= self.now]
+
     def pack(self, board: Board) -> Path:
         return self.out / "print/boards" / f"{board.community}-{board.id}.pdf"
 
@@ -395,8 +414,9 @@ def test_a_poster_for_every_current_notice_that_wants_one(example: Built) -> Non
 
 def test_no_poster_for_notices_not_current_or_without_poster(example: Built) -> None:
     made = {p.stem for p in (example.out / "print/posters").glob("*.pdf")}
+    chosen = {n.file for n in example.source.poster_notices(example.now)}
     for notice in example.source.notices:
-        if notice.wants_poster and notice.current_at(example.now):
+        if notice.file in chosen:
             continue
         # expired and `poster: false` notices have a page (so a slug); drafts and scheduled
         # ones do not, and are looked for by their file name (the slug of an ASCII name)
@@ -410,6 +430,9 @@ def test_no_poster_for_notices_not_current_or_without_poster(example: Built) -> 
         "draft": any(n.draft for n in example.source.notices),
         "scheduled": any(n.date > example.now for n in example.source.notices),
         "expired": any(n.expires and n.expires <= example.now for n in example.source.notices),
+        "current, but on no board, older than the recent window and not asked for": any(
+            n.file not in chosen for n in example.source.eligible(example.now)
+        ),
     }
     assert all(kinds.values()), kinds
 
@@ -459,6 +482,63 @@ def test_bundled_font_files_are_part_of_the_theme() -> None:
 # --- 3. text -----------------------------------------------------------------------------------
 
 
+def _notice(title: str, day: str, poster: str = "") -> str:
+    return f"---\ntitle: {title}\ndate: {day}\ncommunities: [huashan]\n{poster}---\n请居民留意。\n"
+
+
+def test_posters_for_the_recent_window_and_those_asked_for_others_on_demand(
+    make_site, tmp_path: Path
+) -> None:
+    """No boards in huashan: a poster for what is new this week and what asks for one;
+    an older notice gets one only on demand, and loses its poster when the window
+    moves past it (the no-change shortcut must not keep it)."""
+    site = make_site(
+        {
+            "content/notices/new.md": _notice("本周新通知", "2026-11-17"),
+            "content/notices/old.md": _notice("上月旧通知", "2026-10-20"),
+            "content/notices/kept.md": _notice("长期张贴", "2026-10-01", "poster: true\n"),
+            "content/notices/big.md": _notice("大张海报", "2026-09-01", "poster: {paper: A3}\n"),
+            "content/notices/none.md": _notice("不要海报", "2026-11-19", "poster: false\n"),
+        }
+    )
+    out = site / "output"
+
+    def posters() -> set[str]:
+        return {p.stem for p in (out / "print/posters").glob("*.pdf")}
+
+    run = run_sitegen("build", str(site), "--now", NOW)
+    assert run.returncode == 0, run.stderr
+    # the water outage (2026-11-18) is due on longchi's board b1, and new also recent
+    assert posters() == {"2026-11-18-ting-shui-tong-zhi", "new", "kept", "big"}
+    assert (
+        "posters for 4 notices (1 due on a board, 1 published in the last 7 days, "
+        "2 asked for with `poster:`); 1 other current notice has none" in run.stdout
+    ), run.stdout
+    assert "打印海报" in (out / "notices/new/index.html").read_text("utf-8")
+    assert "打印海报" not in (out / "notices/old/index.html").read_text("utf-8")
+
+    on_demand = run_sitegen("print", str(site), "--now", NOW, "--notice", "old")
+    assert on_demand.returncode == 0, on_demand.stderr
+    assert "old" in posters()
+    refused = run_sitegen("print", str(site), "--now", NOW, "--notice", "none")
+    assert refused.returncode == 1 and "says `poster: false`" in refused.stderr
+
+    a_week_on = "2026-11-26T10:00:00+08:00"  # new is 9 days old; the outage has expired
+    run = run_sitegen("build", str(site), "--now", a_week_on)
+    assert run.returncode == 0, run.stderr
+    assert posters() == {"kept", "big"}
+    assert "打印海报" not in (out / "notices/new/index.html").read_text("utf-8")
+
+    (site / "content/site.yaml").write_text(
+        (site / "content/site.yaml").read_text("utf-8") + "posters:\n  recent_days: 14\n",
+        encoding="utf-8",
+    )
+    run = run_sitegen("build", str(site), "--now", a_week_on)
+    assert run.returncode == 0, run.stderr
+    assert posters() == {"new", "kept", "big"}
+    assert "published in the last 14 days" in run.stdout, run.stdout
+
+
 def test_poster_text_has_title_and_issuer(example: Built) -> None:
     problems = []
     for notice in example.source.poster_notices(example.now):
@@ -473,13 +553,35 @@ def test_poster_text_has_title_and_issuer(example: Built) -> None:
 # --- 4. the QR code --------------------------------------------------------------------------
 
 
-def test_poster_qr_code_is_the_notice_url(example: Built, tmp_path: Path) -> None:
+def short_addresses(built: Built) -> dict[str, str]:
+    """Notice slug -> the short address whose page (out/n/<id>/) forwards to it."""
+    found = {}
+    for page in (built.out / "n").glob("*/index.html"):
+        refresh = re.search(
+            r'http-equiv="refresh" content="0; url=([^"]+)"', page.read_text("utf-8")
+        )
+        assert refresh, page
+        target = (page.parent / refresh.group(1)).resolve()
+        assert target.is_file(), (page, target)  # it forwards to a page that is there, from disk
+        slug = target.parent.name
+        found[slug] = f"{built.source.base_url.rstrip('/')}/n/{page.parent.name}/"
+    return found
+
+
+def test_poster_qr_code_is_a_short_address_that_forwards_to_the_notice(
+    example: Built, tmp_path: Path
+) -> None:
+    """The code holds `n/<id>/`, whose page forwards to the notice: a short address,
+    so the code has few modules and decodes from a poster rasterised at 72 dpi too."""
+    short = short_addresses(example)
+    assert set(short) == {n.slug for n in example.notices_published()}
+    assert all(len(url.rstrip("/").rsplit("/", 1)[1]) == 6 for url in short.values())
     problems = []
     for notice in example.source.poster_notices(example.now):
-        url = f"{example.source.base_url.rstrip('/')}/notices/{notice.slug}/"
-        decoded = qr_codes(raster(example.poster(notice), 150, tmp_path))
-        if decoded != [url]:
-            problems.append(f"{notice.slug}: decoded {decoded}, expected [{url}]")
+        for dpi in (72, 150):
+            decoded = qr_codes(raster(example.poster(notice), dpi, tmp_path))
+            if decoded != [short[notice.slug]]:
+                problems.append(f"{notice.slug} at {dpi} dpi: decoded {decoded}")
     assert not problems, "\n".join(problems)
 
 
@@ -602,7 +704,7 @@ def check_posting_list(built: Built) -> None:
         assert len(headings) == 1, (board, list(listed))
         rows = listed[headings[0]]
         due = built.source.due(board, built.now)
-        up = {title for action, title in rows if action in ("新张贴", "保留")}
+        up = {title for action, title in rows if action in ("张贴", "保留")}
         assert up == {n.title for n in due[: board.slots]}, headings[0]
         assert {t for a, t in rows if a == "排不下"} == {n.title for n in due[board.slots :]}
 
@@ -621,7 +723,7 @@ def test_posting_list_keeps_the_water_outage_up_before_it_expires(example: Built
     for heading, rows in posting_list(example).items():
         if heading.startswith("龙池社区"):
             actions = {a for a, t in rows if t == water.title}
-            assert actions and actions <= {"新张贴", "保留"}, (heading, actions)
+            assert actions and actions <= {"张贴", "保留"}, (heading, actions)
 
 
 def test_after_expiry_the_poster_leaves_its_packs_and_is_listed_to_take_down(
@@ -632,7 +734,7 @@ def test_after_expiry_the_poster_leaves_its_packs_and_is_listed_to_take_down(
     assert not example_later.poster(water).exists()
     longchi = [b for b in example_later.source.boards if b.community == "longchi"]
     assert longchi
-    url = notice_url(example_later.source, water.slug)
+    url = short_addresses(example_later)[water.slug]
     for board in longchi:
         pack = example_later.pack(board)
         # (another notice's body cites the water outage by its title, so look for its sheet:
@@ -656,6 +758,62 @@ def test_after_expiry_the_poster_leaves_its_packs_and_is_listed_to_take_down(
             assert [a for a, t in rows if t == water.title] == ["撤下"], (community, rows)
     check_board_packs(example_later)
     check_posting_list(example_later)
+
+
+def test_a_recorded_posting_round_decides_what_to_put_up_keep_and_take_down(
+    example: Built, example_site: Path, tmp_path: Path
+) -> None:
+    """`sitegen boards posted` at one date, a build at a later one: per board, what was
+    up and is no longer due is to take down, what is due and was not up to put up."""
+    site = tmp_path / "site"
+    shutil.copytree(example_site, site)  # the print cache comes along: a fast build
+    boards = example.source.boards
+    unrecorded = boards[-1]
+    named = [f"{b.community}/{b.id}" for b in boards[:-1]]
+    posted_at = "2026-11-16T09:00:00+08:00"
+    run = run_sitegen(
+        "boards", "posted", str(site), "--now", posted_at, *(f"--board={n}" for n in named)
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"for {len(named)} boards" in run.stdout
+    recorded = (site / "content/postings.yaml").read_text(encoding="utf-8")
+    assert recorded.startswith("# 宣传栏张贴记录") and f"board: {named[0]}" in recorded
+
+    later = build_example(site, tmp_path / "out", LATER)
+    source, then = later.source, datetime.fromisoformat(posted_at)
+    page = lxml_html.parse(str(later.out / "print/boards/index.html")).getroot()
+    sections = {s.find(".//h2").text_content().strip(): s for s in page.find_class("board")}
+    rows = posting_list(later)
+    taken_down = 0
+    for board in boards:
+        heading = next(h for h in rows if h.startswith(board.name) and f"（{board.id}，" in h)
+        actions: dict[str, set[str]] = {}
+        for action, title in rows[heading]:
+            actions.setdefault(action, set()).add(title)
+        last_round = sections[heading].find_class("last-round")[0].text_content()
+        due_now = source.due(board, later.now)[: board.slots]
+        if board is unrecorded:
+            assert "尚无张贴记录" in last_round
+            continue
+        assert last_round == "上次张贴：2026年11月16日", last_round
+        up_then = source.due(board, then)[: board.slots]
+        assert actions.get("张贴", set()) == {n.title for n in due_now if n not in up_then}
+        assert actions.get("保留", set()) == {n.title for n in due_now if n in up_then}
+        gone = {n.title for n in up_then if n not in due_now}
+        assert actions.get("撤下", set()) == gone, heading
+        taken_down += len(gone)
+    assert taken_down, "the water outage expired in between: something comes down"
+
+    # a round naming a board that does not exist is an error at its line
+    with (site / "content/postings.yaml").open("a", encoding="utf-8") as file:
+        file.write("  - date: 2026-11-20\n    board: longchi/nosuch\n    posters: []\n")
+    line = len(recorded.splitlines()) + 1
+    checked = run_sitegen("check", str(site), "--now", LATER)
+    assert checked.returncode == 1, checked.stdout
+    assert (
+        f"content/postings.yaml:{line}: error: `board: longchi/nosuch`: no such board"
+        in checked.stderr
+    ), checked.stderr
 
 
 # --- 7. banners and the leaflet ------------------------------------------------------------------
@@ -949,7 +1107,7 @@ def test_notice_pages_link_to_their_poster(example: Built) -> None:
             for a in lxml_html.parse(str(page)).getroot().iter("a")
             if "打印海报" in a.text_content()
         ]
-        has_poster = notice.wants_poster and notice.current_at(example.now)
+        has_poster = notice in example.source.poster_notices(example.now)
         if not has_poster:
             if links:
                 problems.append(f"{notice.file}: links to a poster it does not have: {links}")

@@ -76,7 +76,8 @@ def parse_config(
             )
     # Even a broken site.yaml gives a config, so the other files are still checked.
     title = values.get("title", "")
-    posters = values.get("posters", {})
+    posters = dict(values.get("posters", {}))
+    recent_days = posters.pop("recent_days", SiteConfig.recent_poster_days)
     printing = values.get("print", {})
     if printing.get("marks") and printing.get("profile") != "shop":
         reader.error(
@@ -96,5 +97,6 @@ def parse_config(
         categories=tuple(values.get("categories", DEFAULT_CATEGORIES)),
         per_page=values.get("per_page", 10),
         posters=PaperSpec(**posters),
+        recent_poster_days=recent_days,
         print=PrintProfile(**printing),
     )

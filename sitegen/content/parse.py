@@ -207,6 +207,7 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
         draft=values.get("draft", False),
         issuer=values.get("issuer") or ctx.config.issuer,
         poster=_poster(values.get("poster", True), ctx.config.posters),
+        poster_asked=values.get("poster", False) is not False,
         extra=values.get("extra") or {},
     )
 

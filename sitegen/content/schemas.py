@@ -82,6 +82,13 @@ def font_family(node: Node, reader) -> str:
     return value
 
 
+POSTERS_SCHEMA = {
+    **PAPER_SCHEMA,
+    "recent_days": Field(
+        at_least(0, whole_number, "a number of days, for example 7; 0: only today's notices")
+    ),
+}
+
 SITE = {
     "title": Field(text, required=True),
     "base_url": Field(text, required=True),
@@ -92,7 +99,7 @@ SITE = {
     "issuer": Field(text),
     "categories": Field(list_of(text)),
     "per_page": Field(positive(whole_number)),
-    "posters": Field(record(PAPER_SCHEMA, "`posters`")),
+    "posters": Field(record(POSTERS_SCHEMA, "`posters`")),
     "print": Field(record(PRINT_SCHEMA, "`print`")),
 }
 
@@ -208,3 +215,11 @@ THEME = {
     "fonts": Field(record({"body": Field(font_family), "heading": Field(font_family)}, "`fonts`")),
     "logo": Field(text),
 }
+
+
+POSTING_ROUND = {
+    "date": Field(moment, required=True),
+    "board": Field(text, required=True),
+    "posters": Field(list_of(list_item_text)),
+}
+POSTINGS = {"rounds": Field(free_form)}  # each round is read by POSTING_ROUND, with its line

@@ -29,6 +29,7 @@ from sitegen.incremental.code_version import code_stamps
 from sitegen.model import Campaign, Community, Notice, Page, SiteConfig, Theme
 from sitegen.outputs.plan import Output
 from sitegen.outputs.render import Pager
+from sitegen.site.posting import Posters, choose_posters
 from sitegen.site.view import SiteView
 from sitegen.site.visibility import Flags
 
@@ -199,7 +200,8 @@ class OutputKeys:
     @cached_property
     def _cards(self) -> dict[int, str]:
         """Each notice of the view as a list shows it, keyed by identity (lists hold these
-        objects): its text (by digest), its state now, and its terms' addresses."""
+        objects): its text (by digest), its state now, its terms' addresses and, with
+        print, whether it has a poster now (its page links it)."""
         return {id(notice): self._card(notice) for notice in self.view.notices}
 
     def _card(self, notice: Notice) -> str:
@@ -208,4 +210,9 @@ class OutputKeys:
         terms = [tags.get(tag, "") for tag in notice.tags]
         if notice.category:
             terms.append(categories.get(notice.category, ""))
-        return f"{notice.digest}{view.state(notice).value}{','.join(terms)};"
+        poster = "P" if self.with_print and notice in self._posters else ""
+        return f"{notice.digest}{view.state(notice).value}{poster}{','.join(terms)};"
+
+    @cached_property
+    def _posters(self) -> Posters:
+        return choose_posters(self.view)

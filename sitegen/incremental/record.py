@@ -140,6 +140,17 @@ class BuildRecords:
         finally:
             db.close()
 
+    def add_files(self, out_dir: Path, paths: list[str]) -> None:
+        """Note files another command (`sitegen print`) put into the output folder, so
+        the record still lists everything there: the next build removes what it does
+        not make, and the swap's spare folder is known exactly."""
+        record = self.load()
+        if record is None:
+            return
+        made: dict[str, Made] = dict.fromkeys(paths, (None, ()))
+        record.outputs.update(outputs_as_left(out_dir, made, {}, None))
+        self.save(record)
+
     def save(self, record: BuildRecord) -> None:
         db = cache_db.connect(self.db_path)
         if db is None:

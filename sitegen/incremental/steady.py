@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sitegen.outputs.printing.plan import NEW_WITHIN, TAKE_DOWN_WITHIN
+from sitegen.site.posting import NEW_WITHIN, TAKE_DOWN_WITHIN, recent_window
 from sitegen.site.view import SiteView
 
 
@@ -35,14 +35,17 @@ def steady_between(view: SiteView, with_print: bool) -> tuple[datetime, datetime
 
 def print_moments(view: SiteView) -> list[datetime]:
     """When what is printed changes besides the notices' own states: a notice
-    stops being new, an expired one leaves the take-down list, and the posting
-    list's date turns at midnight."""
+    stops being new or leaves the recent window (and loses its poster), an expired
+    one leaves the take-down list, a recorded posting round becomes a board's last,
+    and the posting list's date turns at midnight."""
     moments = []
+    recent = recent_window(view)
     for notice in view.content.notices:
-        moments.append(notice.date + NEW_WITHIN)
+        moments += [notice.date + NEW_WITHIN, notice.date + recent]
         if notice.expires is not None:
             moments.append(notice.expires + TAKE_DOWN_WITHIN)
     today = view.now.astimezone(view.config.timezone).replace(
         hour=0, minute=0, second=0, microsecond=0
     )
+    moments += [round_.date for round_ in view.content.postings]  # a board's last round
     return [*moments, today, today + timedelta(days=1)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from sitegen.model import Notice, Theme
@@ -169,3 +170,44 @@ def _list_page(renderer: Renderer, pager: Pager, made_from: str, title: str) -> 
         pager=pager,
         title=title,
     )
+
+
+def plan_short_addresses(renderer: Renderer) -> list[Output]:
+    """For each published notice, the page at its short address (`n/<id>/`, the one
+    its poster's QR code holds: a short address makes a small, coarse code that
+    scans from further away), forwarding to the notice. A plain HTML refresh, so it
+    works on any host and from disk."""
+    view = renderer.view
+    outputs = []
+    for notice in view.notices:
+        path = urls.short_path(view.short_ids[notice.slug])
+        target = urls.notice_path(notice.slug)
+        page = _forwarding_page(
+            f"{notice.title} - {view.config.title}",
+            urls.relative(path, target),
+            urls.canonical(view.config.base_url, target),
+            view.config.language,
+        )
+        outputs.append(
+            Output(
+                path,
+                notice.source.as_posix(),
+                lambda reads, page=page: page,
+                made_of=("forward", page.decode("utf-8")),  # exactly what it holds
+            )
+        )
+    return outputs
+
+
+def _forwarding_page(title: str, relative: str, absolute: str, language: str) -> bytes:
+    shown = html.escape(title)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html.escape(language)}">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        f'<meta http-equiv="refresh" content="0; url={html.escape(relative)}">\n'
+        '<meta name="robots" content="noindex">\n'
+        f'<link rel="canonical" href="{html.escape(absolute)}">\n'
+        f"<title>{shown}</title>\n</head>\n<body>\n"
+        f'<p>正在打开：<a href="{html.escape(relative)}">{shown}</a></p>\n'
+        "</body>\n</html>\n"
+    ).encode()

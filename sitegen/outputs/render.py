@@ -17,6 +17,7 @@ from sitegen.model import Campaign, Document, Notice, Theme
 from sitegen.outputs.charts import households_chart
 from sitegen.outputs.plan import Reads
 from sitegen.site import urls
+from sitegen.site.posting import Posters, choose_posters
 from sitegen.site.urls import static_path
 from sitegen.site.view import SiteView
 
@@ -102,11 +103,12 @@ class Renderer:
         )
 
     @cached_property
-    def _current_slugs(self) -> frozenset[str]:
-        return frozenset(n.slug for n in self.view.current)
+    def _posters(self) -> Posters:
+        return choose_posters(self.view)
 
     def has_poster(self, notice: Notice) -> bool:
-        return self.with_print and notice.poster is not None and notice.slug in self._current_slugs
+        """Whether the build makes the notice's poster (see site/posting.py)."""
+        return self.with_print and notice in self._posters
 
     def stylesheets(self, theme: Theme) -> list[str]:
         """The built-in `style.css`, then each theme's `theme.css`, parent before child."""

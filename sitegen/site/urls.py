@@ -7,6 +7,7 @@ opened straight from disk, where a folder link would show a file listing.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -97,6 +98,39 @@ def relative(here: str, target: str) -> str:
     ):
         common += 1
     return "../" * (len(from_parts) - common) + "/".join(to_parts[common:])
+
+
+SHORT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: read off a poster
+SHORT_LENGTH = 6
+
+
+def short_ids(notices: Iterable[Notice]) -> dict[str, str]:
+    """Each notice's short id (slug -> id), for the address its poster's QR code holds.
+
+    Six characters of its slug's hash: the same id in every build, whatever else
+    is published. Where two notices' ids would be the same (one pair in about
+    twenty sites of ten thousand notices), the later one (by date, then slug)
+    takes one character more, so the earlier keeps the id its posters carry."""
+    taken: set[str] = set()
+    found = {}
+    for notice in sorted(notices, key=lambda n: (n.date, n.slug)):
+        number = int.from_bytes(hashlib.sha256(notice.slug.encode("utf-8")).digest(), "big")
+        letters = []
+        while number:
+            number, index = divmod(number, len(SHORT_ALPHABET))
+            letters.append(SHORT_ALPHABET[index])
+        full = "".join(letters)
+        length = SHORT_LENGTH
+        while full[:length] in taken:
+            length += 1
+        taken.add(full[:length])
+        found[notice.slug] = full[:length]
+    return found
+
+
+def short_path(short_id: str) -> str:
+    """The short address of a notice (`n/<id>/`), a page that forwards to it."""
+    return f"n/{short_id}/{INDEX}"
 
 
 def canonical(base_url: str, path: str) -> str:

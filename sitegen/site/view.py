@@ -152,6 +152,11 @@ class SiteView:
         return dict(sorted(groups.items()))
 
     @cached_property
+    def short_ids(self) -> dict[str, str]:
+        """Each published notice's short id (`n/<id>/`: see urls.short_ids)."""
+        return urls.short_ids(self.notices)
+
+    @cached_property
     def category_slugs(self) -> dict[str, str]:
         """Each category's address (`categories/<slug>/`)."""
         return urls.term_slugs(self.config.categories, self.pinyin)

@@ -18,10 +18,11 @@ from sitegen.content.parse import (
     parse_notice,
     parse_page,
 )
+from sitegen.content.postings import POSTINGS_FILE, parse_postings
 from sitegen.content.slugs import NOT_ON_WINDOWS, Pinyin, is_reserved_name, slugify
 from sitegen.content.sourcetext import read_source
-from sitegen.errors import Diagnostics, SourceRef, UserError
-from sitegen.model import Community, Document, SiteContent, Theme
+from sitegen.errors import Diagnostics, SourceRef, UserError, suggest
+from sitegen.model import Community, Document, Notice, PostingRound, SiteConfig, SiteContent, Theme
 from sitegen.sitefolder.parse_pool import ParseMany, parse_files
 from sitegen.sitefolder.sitefiles import Listing, Refused, describe, list_content_files, list_files
 from sitegen.sitefolder.themes import ThemeLibrary
@@ -89,6 +90,7 @@ def load_site(
     pages = reader.parse_all(files, "pages", (".md",), parse_page, ctx, parse_many)
     notices = reader.parse_all(files, "notices", (".md",), parse_notice, ctx, parse_many)
 
+    postings = _read_postings(reader, files, config, communities, notices)
     _check_unique_slugs(communities, diagnostics, "community")
     _check_unique_slugs(campaigns, diagnostics, "campaign")
     _check_unique_slugs(pages, diagnostics, "page")
@@ -126,7 +128,43 @@ def load_site(
         assets=tuple(f for f in files if f.startswith("assets/")),
         theme=site_theme,
         campaign_themes=campaign_themes,
+        postings=tuple(postings),
     )
+
+
+def _read_postings(
+    reader: _FileReader,
+    files: list[str],
+    config: SiteConfig,
+    communities: list[Community],
+    notices: list[Notice],
+) -> list[PostingRound]:
+    """content/postings.yaml, if there is one, checked against the boards and notices."""
+    if POSTINGS_FILE not in files:
+        return []
+    text = reader.read(POSTINGS_FILE)
+    if text is None:
+        return []
+    shown = reader.shown(POSTINGS_FILE)
+    rounds = parse_postings(text, shown, reader.diagnostics, config.timezone)
+    boards = {f"{c.slug}/{b.id}" for c in communities for b in c.boards}
+    slugs = {n.slug for n in notices}
+    for round_ in rounds:
+        name = f"{round_.community}/{round_.board}"
+        if name not in boards:
+            reader.diagnostics.error(
+                SourceRef(shown, round_.line),
+                f"`board: {name}`: no such board in content/communities/",
+                suggest(name, boards, "boards are named `community/board id`"),
+            )
+        for slug in round_.posters:
+            if slug not in slugs:
+                reader.diagnostics.warning(
+                    SourceRef(shown, round_.line),
+                    f"`{slug}`: no notice has this address (deleted or renamed?); "
+                    "the posting list leaves it out",
+                )
+    return rounds
 
 
 def _warn_of_names_windows_refuses(files: list[str], diagnostics: Diagnostics) -> None:

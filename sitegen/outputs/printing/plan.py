@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import cached_property
 
 import segno
 from markupsafe import Markup
 
 from sitegen.model import (
     SHOP_BLEED_MM,
-    Board,
     Campaign,
-    Community,
     Notice,
     PaperSpec,
     Theme,
@@ -24,6 +22,7 @@ from sitegen.outputs.printing.engine import SIZE_MARK
 from sitegen.outputs.printing.jobs import PrintJob
 from sitegen.outputs.render import Renderer, palette_css
 from sitegen.site import urls
+from sitegen.site.posting import BoardDue, Posters, boards_due, choose_posters
 from sitegen.site.urls import (
     POSTING_LIST,
     banner_path,
@@ -32,20 +31,22 @@ from sitegen.site.urls import (
     html_path,
     poster_path,
 )
-from sitegen.site.view import SiteView, board_order
+from sitegen.site.view import SiteView
 
-NEW_WITHIN = timedelta(days=7)  # "put up": published since the last weekly round
-TAKE_DOWN_WITHIN = timedelta(days=30)  # "take down": expired lately
 ONLY = ("posters", "boards", "banners", "handouts")
 
 
-def planned_outputs(view: SiteView) -> list[Output]:
+def planned_outputs(view: SiteView, on_demand: Notice | None = None) -> list[Output]:
     """Every print output a build makes at the view's `now` (a PDF and the HTML it is
-    laid out from), with where each comes from: for the collision check of the plan."""
+    laid out from), with where each comes from: for the collision check of the plan.
+    `on_demand`: a notice whose poster `sitegen print --notice` makes as well."""
     made: list[tuple[str, str]] = []
-    for notice in view.current:
-        if wants_poster(notice):
-            made.append((poster_path(notice), notice.source.as_posix()))
+    chosen = choose_posters(view)
+    for notice in [
+        *chosen.notices,
+        *([on_demand] if on_demand and on_demand not in chosen else []),
+    ]:
+        made.append((poster_path(notice), notice.source.as_posix()))
     for community in view.communities:
         for board in community.boards:
             where = community.source.as_posix() + (f":{board.line}" if board.line else "")
@@ -58,25 +59,10 @@ def planned_outputs(view: SiteView) -> list[Output]:
     return [Output(path, source) for pdf, source in made for path in (pdf, html_path(pdf))]
 
 
-def wants_poster(notice: Notice) -> bool:
-    return notice.poster is not None
-
-
-@dataclass(frozen=True)
-class BoardDue:
-    """A board's posting list at `now`."""
-
-    community: Community
-    board: Board
-    posted: list[Notice]  # due, up to the board's slots, in board order
-    new: list[Notice]  # of those, published within NEW_WITHIN: put up
-    overflow: list[Notice]  # due but beyond the slots
-    take_down: list[Notice]  # expired within TAKE_DOWN_WITHIN
-
-
 def qr_data_uri(address: str) -> str:
-    """A vector (SVG) QR code of `address`, as a data: URI."""
-    return segno.make(address, error="m").svg_data_uri(border=0, dark="#000")
+    """A vector (SVG) QR code of `address`, as a data: URI, with its quiet zone of four
+    modules (scanners need it to find the code; the footer's rule is closer)."""
+    return segno.make(address, error="m").svg_data_uri(border=4, dark="#000")
 
 
 class PrintPlanner:
@@ -87,35 +73,15 @@ class PrintPlanner:
 
     # --- what is due ---------------------------------------------------------
 
-    def posters(self) -> list[Notice]:
-        return [n for n in self.view.current if wants_poster(n)]
+    @cached_property
+    def dues(self) -> list[BoardDue]:
+        """Every board's posting list now."""
+        return boards_due(self.view)
 
-    def boards(self) -> list[BoardDue]:
-        now = self.view.now
-        due_boards = []
-        for community in self.view.communities:
-            due = [n for n in self.view.current_for(community) if wants_poster(n)]
-            expired = [
-                n
-                for n in self.view.expired
-                if wants_poster(n)
-                and n.is_for(community.slug)
-                and n.expires is not None
-                and now - n.expires <= TAKE_DOWN_WITHIN
-            ]
-            for board in community.boards:
-                posted = board_order(due)[: board.slots]
-                due_boards.append(
-                    BoardDue(
-                        community,
-                        board,
-                        posted,
-                        [n for n in posted if now - n.date <= NEW_WITHIN],
-                        board_order(due)[board.slots :],
-                        expired,
-                    )
-                )
-        return due_boards
+    @cached_property
+    def posters(self) -> Posters:
+        """The notices that get a poster now, and why."""
+        return choose_posters(self.view, self.dues)
 
     # --- jobs -------------------------------------------------------------------
 
@@ -160,6 +126,8 @@ class PrintPlanner:
     def _sheet(self, notice: Notice, paper: PaperSpec, here: str, size: str) -> dict:
         base = self.view.config.base_url
         address = urls.canonical(base, urls.notice_path(notice.slug))
+        # The QR code holds the short address: fewer modules, so each is larger.
+        short = urls.canonical(base, urls.short_path(self.view.short_ids[notice.slug]))
         campaign = self.view.campaign_by_slug.get(notice.campaign) if notice.campaign else None
         theme = self.renderer.theme_for(notice)
         return {
@@ -170,7 +138,7 @@ class PrintPlanner:
             "paper": paper,
             "size": size,
             "address": address,
-            "qr": cmyk.qr_in_black_ink(self.qr(address)) if self.shop else self.qr(address),
+            "qr": cmyk.qr_in_black_ink(self.qr(short)) if self.shop else self.qr(short),
             "campaign": campaign,
             "audience": "、".join(c.name for c in self.view.audience(notice))
             if not notice.for_all

@@ -27,6 +27,9 @@ class PrintReport:
     assembled: int = 0  # board packs joined anew from their fitted posters (not from the cache)
     warnings: list[Diagnostic] = field(default_factory=list)
     unfit: list[str] = field(default_factory=list)  # PDFs the check for printing found wrong
+    chosen: Counter[str] = field(default_factory=Counter)  # posters made, by why (posting.py)
+    left_out: int = 0  # current notices without a poster (made on demand only)
+    recent_days: int = 7
     shop: bool = False
 
     @property
@@ -38,6 +41,23 @@ class PrintReport:
             f"{self.pdfs} PDFs ({self.rendered} rendered, {self.cached} from cache, "
             f"{self.assembled} board packs assembled)"
         )
+
+    def posters(self) -> str:
+        """Which notices got a poster and why, and how many did not."""
+        why = {
+            "board": "due on a board",
+            "recent": f"published in the last {self.recent_days} days",
+            "asked": "asked for with `poster:`",
+        }
+        reasons = ", ".join(f"{self.chosen[k]} {text}" for k, text in why.items() if self.chosen[k])
+        line = f"posters for {sum(self.chosen.values())} notices ({reasons or 'none due'})"
+        if self.left_out:
+            line += (
+                f"; {self.left_out} other current "
+                f"{'notice has' if self.left_out == 1 else 'notices have'} none: make one with "
+                "`sitegen print --notice SLUG`, or add `poster: true` to keep one"
+            )
+        return line
 
     def made(self) -> str:
         """What was made, by kind, and whether every PDF passed the check for printing."""

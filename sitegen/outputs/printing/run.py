@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,13 +48,18 @@ def make_print(
     """Every print output due at the view's `now` (or those `only` / of one notice),
     each handed to `write` as soon as it is made."""
     planner = plan.PrintPlanner(renderer, qr=_cached_qr(cache))
-    report = PrintReport()
+    report = PrintReport(recent_days=renderer.view.config.recent_poster_days)
     wanted = (only,) if only else plan.ONLY
-    posters = [n for n in planner.posters() if notice_slug in (None, n.slug)]
+    if notice_slug is None:
+        posters = planner.posters.notices
+        report.chosen = Counter(planner.posters.why.values())
+        report.left_out = planner.posters.left_out
+    else:  # on demand: the one notice's, in or out of the recent window
+        posters = [n for n in renderer.view.current if n.slug == notice_slug and n.poster]
     report.warnings += [w for n in posters if (w := _missing_glyphs(renderer, n))]
     if planner.shop:
         report.warnings += _colours_a_press_cannot_print(renderer.view.content)
-    dues = planner.boards() if "boards" in wanted else []
+    dues = planner.dues if "boards" in wanted else []
     if notice_slug:
         dues = [d for d in dues if any(n.slug == notice_slug for n in d.posted)]
 
