@@ -159,14 +159,15 @@ def fit(
 ) -> Fitted:
     """The largest body size (in STEP_PT steps) at which the poster is one page.
 
-    `template` holds SIZE_MARK where the body size goes. A short notice costs one
-    layout, at the largest size. Otherwise each layout's measured height predicts
-    the next size: at a fixed width the text's height grows with the square of its
-    size (wider type makes more lines, each taller), and the power is re-estimated
-    from the last two layouts (a secant step in log-log), so it takes 2-4 layouts
-    where a bisection took 6-8. The answer is the bisection's: the largest size that
-    fits, with the next step up not fitting. Below the legible minimum nothing is
-    tried: the poster then runs to several pages at the minimum size.
+    `template` holds SIZE_MARK where the body size goes. The first layout is at a
+    size guessed from the amount of text (the largest, for a short notice: one
+    layout). Then each layout's measured height predicts the next size: at a fixed
+    width the text's height grows with the square of its size (wider type makes
+    more lines, each taller), the power re-estimated from the last two layouts
+    that fitted (a secant step in log-log). The answer is a bisection's: the
+    largest size that fits, with the next step up not fitting, in 2-4 layouts
+    where a bisection took 6-8. Below the legible minimum nothing is tried: the
+    poster then runs to several pages at the minimum size.
     """
     low, high = size_range(paper)
     layouts: list[tuple[float, float, bool]] = []  # size, its content's height, one page?
@@ -176,15 +177,13 @@ def fit(
         layouts.append((size, content_height(document), len(document.pages) == 1))
         return document
 
-    document = layout(high)
-    if len(document.pages) == 1:
-        return Fitted(document.write_pdf(), high, 1, True)
-    room = page_room(document)
-    fits_at, fails_at = None, high  # the best size known to fit, the least known not to
-    best = None
-    while fits_at is None or fails_at - fits_at > STEP_PT:
-        size = _next_size(layouts, room, low, fits_at, fails_at)
+    fits_at: float | None = None  # the best size known to fit
+    fails_at = high + STEP_PT  # the least known not to (above the range: none yet)
+    best = room = None
+    size = _first_size(template, paper, low, high)
+    while fits_at != high and (fits_at is None or fails_at - fits_at > STEP_PT):
         candidate = layout(size)
+        room = room or page_room(candidate)
         if len(candidate.pages) == 1:
             fits_at, best = size, candidate
         elif size == low:
@@ -198,8 +197,29 @@ def fit(
             )
         else:
             fails_at = size
-    assert best is not None
+        size = _next_size(layouts, room, low, fits_at, fails_at)
+    assert best is not None and fits_at is not None
     return Fitted(best.write_pdf(), fits_at, 1, True, layouts=len(layouts))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK = re.compile(r"<(?:p|li|tr|h[1-6])\b")
+_WIDE = re.compile(r"[\u2e80-\uffff]")  # Chinese characters and full-width punctuation
+FILL = 1.2e5  # (size in pt)^2 x (wide characters + 8 a block) on A4: the fullest seen, nearly
+
+
+def _first_size(template: str, paper: str, low: float, high: float) -> float:
+    """A first size to try, from the amount of text: on the small side (a layout that
+    fits measures its height truly; one that runs over measures it high)."""
+    body = template.split("</head>", 1)[-1]
+    text = re.sub(r"\s+", "", _TAG.sub("", body))
+    wide = len(_WIDE.findall(text))
+    amount = wide + (len(text) - wide) / 2 + 8 * len(_BLOCK.findall(body))
+    if amount <= 0:
+        return high
+    guess = math.sqrt(FILL * PAPER_SCALE[paper] ** 2 / amount)
+    steps = math.floor((min(max(guess, low), high) - low) / STEP_PT)
+    return low + steps * STEP_PT
 
 
 def _next_size(
