@@ -16,7 +16,7 @@ from sitegen.content.sourcetext import read_source
 from sitegen.errors import Diagnostics, UserError, suggest
 from sitegen.model import PostingRound
 from sitegen.pipeline import load_view
-from sitegen.site.posting import BoardDue, boards_due
+from sitegen.site.posting import BoardDue
 
 
 def record_posted(
@@ -25,7 +25,7 @@ def record_posted(
     """Append a round at `now` for the boards `names` (all when empty); the file and
     the rounds written."""
     view, _warnings = load_view(site_dir, now, keep_cache=False)
-    dues = _chosen(boards_due(view), names)
+    dues = _chosen(view.boards, names)
     rounds = [
         PostingRound(now, due.community.slug, due.board.id, tuple(n.slug for n in due.posted))
         for due in dues
@@ -46,8 +46,11 @@ def record_posted(
             "under it starting `  - date:`",
         )
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    os.replace(temporary, path)
+    try:
+        temporary.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
     return path, rounds
 
 
@@ -81,4 +84,4 @@ def _text(path: Path) -> str:
     if not path.exists():
         return ""
     text = read_source(path, path, Diagnostics())
-    return text or ""
+    return text if text and text.strip() else ""

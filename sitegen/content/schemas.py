@@ -85,7 +85,11 @@ def font_family(node: Node, reader) -> str:
 POSTERS_SCHEMA = {
     **PAPER_SCHEMA,
     "recent_days": Field(
-        at_least(0, whole_number, "a number of days, for example 7; 0: only today's notices")
+        at_least(
+            0,
+            whole_number,
+            "a number of days, for example 7 (0: posters only for notices due on a board or asking for one)",
+        )
     ),
 }
 

@@ -29,7 +29,6 @@ from sitegen.incremental.code_version import code_stamps
 from sitegen.model import Campaign, Community, Notice, Page, SiteConfig, Theme
 from sitegen.outputs.plan import Output
 from sitegen.outputs.render import Pager
-from sitegen.site.posting import Posters, choose_posters
 from sitegen.site.view import SiteView
 from sitegen.site.visibility import Flags
 
@@ -210,9 +209,5 @@ class OutputKeys:
         terms = [tags.get(tag, "") for tag in notice.tags]
         if notice.category:
             terms.append(categories.get(notice.category, ""))
-        poster = "P" if self.with_print and notice in self._posters else ""
+        poster = "P" if self.with_print and notice in self.view.posters else ""
         return f"{notice.digest}{view.state(notice).value}{poster}{','.join(terms)};"
-
-    @cached_property
-    def _posters(self) -> Posters:
-        return choose_posters(self.view)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import cached_property
 from typing import Any
 
 import jinja2
@@ -17,7 +16,6 @@ from sitegen.model import Campaign, Document, Notice, Theme
 from sitegen.outputs.charts import households_chart
 from sitegen.outputs.plan import Reads
 from sitegen.site import urls
-from sitegen.site.posting import Posters, choose_posters
 from sitegen.site.urls import static_path
 from sitegen.site.view import SiteView
 
@@ -102,13 +100,9 @@ class Renderer:
             f"theme `{theme.name}`: a template asks for static/{name}, which no theme has"
         )
 
-    @cached_property
-    def _posters(self) -> Posters:
-        return choose_posters(self.view)
-
     def has_poster(self, notice: Notice) -> bool:
         """Whether the build makes the notice's poster (see site/posting.py)."""
-        return self.with_print and notice in self._posters
+        return self.with_print and notice in self.view.posters
 
     def stylesheets(self, theme: Theme) -> list[str]:
         """The built-in `style.css`, then each theme's `theme.css`, parent before child."""

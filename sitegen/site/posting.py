@@ -16,10 +16,19 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sitegen.model import Board, Community, Notice, PostingRound
-from sitegen.site.view import board_order
 
 if TYPE_CHECKING:
     from sitegen.site.view import SiteView
+
+
+def newest_first(notices: list[Notice]) -> list[Notice]:
+    return sorted(notices, key=lambda n: (n.date, n.slug), reverse=True)
+
+
+def board_order(notices: list[Notice]) -> list[Notice]:
+    """Urgent first, then pinned, then newest: the order of the front page and the boards."""
+    return sorted(newest_first(notices), key=lambda n: (not n.urgent, not n.pinned))
+
 
 NEW_WITHIN = timedelta(days=7)  # "put up": published since the last weekly round
 TAKE_DOWN_WITHIN = timedelta(days=30)  # "take down": expired lately
@@ -43,6 +52,12 @@ class BoardDue:
     keep: list[Notice]  # 保留: of `posted`, those up already
     take_down: list[Notice]  # 撤下: up, but no longer due
     last_round: PostingRound | None  # None: no round recorded for this board before now
+    gone: list[str]  # 撤下 too: slugs up at the last round that no notice has now
+
+    @property
+    def new(self) -> list[Notice]:
+        """The name themes' posting lists used before rounds were recorded."""
+        return self.put_up
 
 
 def wants_poster(notice: Notice) -> bool:
@@ -58,7 +73,7 @@ def boards_due(view: SiteView) -> list[BoardDue]:
         key = (round_.community, round_.board)
         if round_.date <= now and (key not in last_rounds or round_.date >= last_rounds[key].date):
             last_rounds[key] = round_
-    by_slug = {n.slug: n for n in view.notices}
+    by_slug = {n.slug: n for n in view.content.notices}  # drafted again: still to come down
     due_boards = []
     for community in view.communities:
         due = board_order([n for n in view.current_for(community) if wants_poster(n)])
@@ -73,6 +88,7 @@ def boards_due(view: SiteView) -> list[BoardDue]:
         for board in community.boards:
             posted, overflow = due[: board.slots], due[board.slots :]
             last = last_rounds.get((community.slug, board.id))
+            gone: list[str] = []
             if last is None:
                 put_up = [n for n in posted if now - n.date <= NEW_WITHIN]
                 take_down = expired
@@ -81,9 +97,10 @@ def boards_due(view: SiteView) -> list[BoardDue]:
                 put_up = [n for n in posted if n.slug not in up]
                 still = {n.slug for n in posted}
                 take_down = [by_slug[s] for s in last.posters if s not in still and s in by_slug]
+                gone = [s for s in last.posters if s not in by_slug]
             keep = [n for n in posted if n not in put_up]
             due_boards.append(
-                BoardDue(community, board, posted, overflow, put_up, keep, take_down, last)
+                BoardDue(community, board, posted, overflow, put_up, keep, take_down, last, gone)
             )
     return due_boards
 
@@ -104,12 +121,9 @@ def recent_window(view: SiteView) -> timedelta:
     return timedelta(days=view.config.recent_poster_days)
 
 
-def choose_posters(view: SiteView, dues: list[BoardDue] | None = None) -> Posters:
-    """Which current notices get a poster at the view's `now` (`dues`: the boards'
-    lists, if already worked out)."""
-    on_boards = {
-        n.slug for due in (dues if dues is not None else boards_due(view)) for n in due.posted
-    }
+def choose_posters(view: SiteView, dues: list[BoardDue]) -> Posters:
+    """Which current notices get a poster at the view's `now` (`dues`: the boards' lists)."""
+    on_boards = {n.slug for due in dues for n in due.posted}
     window = recent_window(view)
     why: dict[str, str] = {}
     left_out = 0

@@ -9,17 +9,8 @@ from functools import cached_property
 
 from sitegen.content.slugs import Pinyin
 from sitegen.model import Campaign, Community, Notice, Page, SiteContent
-from sitegen.site import urls
+from sitegen.site import posting, urls
 from sitegen.site.visibility import Flags, State, campaign_is_live, is_current, is_published, state
-
-
-def _newest_first(notices: list[Notice]) -> list[Notice]:
-    return sorted(notices, key=lambda n: (n.date, n.slug), reverse=True)
-
-
-def board_order(notices: list[Notice]) -> list[Notice]:
-    """Urgent first, then pinned, then newest: the order of the front page and the boards."""
-    return sorted(_newest_first(notices), key=lambda n: (not n.urgent, not n.pinned))
 
 
 @dataclass
@@ -39,7 +30,7 @@ class SiteView:
     @cached_property
     def notices(self) -> list[Notice]:
         """Every notice in the output, newest first (expired ones included)."""
-        return _newest_first(
+        return posting.newest_first(
             [n for n in self.content.notices if is_published(n, self.now, self.flags)]
         )
 
@@ -150,6 +141,16 @@ class SiteView:
             for tag in notice.tags:
                 groups[tag].append(notice)
         return dict(sorted(groups.items()))
+
+    @cached_property
+    def boards(self) -> list[posting.BoardDue]:
+        """Every board, with what is due on it now (see site/posting.py)."""
+        return posting.boards_due(self)
+
+    @cached_property
+    def posters(self) -> posting.Posters:
+        """The current notices that get a poster now, and why (see site/posting.py)."""
+        return posting.choose_posters(self, self.boards)
 
     @cached_property
     def short_ids(self) -> dict[str, str]:

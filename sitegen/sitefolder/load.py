@@ -149,20 +149,24 @@ def _read_postings(
     rounds = parse_postings(text, shown, reader.diagnostics, config.timezone)
     boards = {f"{c.slug}/{b.id}" for c in communities for b in c.boards}
     slugs = {n.slug for n in notices}
+    last: dict[str, PostingRound] = {}  # what the posting list reads: each board's last round
     for round_ in rounds:
         name = f"{round_.community}/{round_.board}"
-        if name not in boards:
-            reader.diagnostics.error(
+        if name not in boards:  # a board taken away later: its history is no error
+            reader.diagnostics.warning(
                 SourceRef(shown, round_.line),
-                f"`board: {name}`: no such board in content/communities/",
+                f"`board: {name}`: no such board in content/communities/; this round is left out",
                 suggest(name, boards, "boards are named `community/board id`"),
             )
+        elif name not in last or round_.date >= last[name].date:
+            last[name] = round_
+    for round_ in last.values():
         for slug in round_.posters:
             if slug not in slugs:
                 reader.diagnostics.warning(
                     SourceRef(shown, round_.line),
                     f"`{slug}`: no notice has this address (deleted or renamed?); "
-                    "the posting list leaves it out",
+                    "the posting list says to take it down",
                 )
     return rounds
 

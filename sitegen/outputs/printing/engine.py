@@ -147,11 +147,16 @@ def _stylesheet(url: str, resources: dict[str, Path], url_fetcher, font_config):
         info = source.stat()
         stamp = (info.st_size, info.st_mtime_ns)
     key = (os.getpid(), url, stamp, id(font_config))
-    if key not in _stylesheets:
-        from weasyprint import CSS
+    if key in _stylesheets:
+        return _stylesheets[key]
+    from weasyprint import CSS
 
-        _stylesheets[key] = CSS(url=url, url_fetcher=url_fetcher, font_config=font_config)
-    return _stylesheets[key]
+    sheet = CSS(url=url, url_fetcher=url_fetcher, font_config=font_config)
+    # A sheet that imports others reads them while parsed: parsed again each time,
+    # so every layout records those files (and its cached PDF goes with them).
+    if source is None or b"@import" not in source.read_bytes():
+        _stylesheets[key] = sheet
+    return sheet
 
 
 def fit(
@@ -240,12 +245,18 @@ def _next_size(
     power = 2.0
     if len(one_page) > 1:
         (size_0, height_0), (size_1, height_1) = one_page[-2:]
-        if size_0 != size_1 and height_0 > 0 and height_0 != height_1:
+        if size_0 != size_1 and height_0 > 0 and height_1 > 0 and height_0 != height_1:
             power = min(max(math.log(height_1 / height_0) / math.log(size_1 / size_0), 1.5), 3.0)
+    lowest = low if fits_at is None else fits_at + STEP_PT
+    highest = fails_at - STEP_PT
+    if len(layouts) >= 5:
+        # Heights that do not follow the size (a theme whose sheet fills its page):
+        # halve what is left, so the search never goes a step at a time.
+        middle = low + math.floor(round(((lowest + highest) / 2 - low) / STEP_PT, 6)) * STEP_PT
+        return min(max(middle, lowest), highest)
     guess = size * (room / height) ** (1 / power) if height > 0 else low
     steps = math.floor(round((guess - low) / STEP_PT, 6))
-    lowest = low if fits_at is None else fits_at + STEP_PT
-    return min(max(low + steps * STEP_PT, lowest), fails_at - STEP_PT)
+    return min(max(low + steps * STEP_PT, lowest), highest)
 
 
 def content_height(document) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from functools import cached_property
 
 import segno
 from markupsafe import Markup
@@ -22,7 +21,7 @@ from sitegen.outputs.printing.engine import SIZE_MARK
 from sitegen.outputs.printing.jobs import PrintJob
 from sitegen.outputs.render import Renderer, palette_css
 from sitegen.site import urls
-from sitegen.site.posting import BoardDue, Posters, boards_due, choose_posters
+from sitegen.site.posting import BoardDue
 from sitegen.site.urls import (
     POSTING_LIST,
     banner_path,
@@ -41,7 +40,7 @@ def planned_outputs(view: SiteView, on_demand: Notice | None = None) -> list[Out
     laid out from), with where each comes from: for the collision check of the plan.
     `on_demand`: a notice whose poster `sitegen print --notice` makes as well."""
     made: list[tuple[str, str]] = []
-    chosen = choose_posters(view)
+    chosen = view.posters
     for notice in [
         *chosen.notices,
         *([on_demand] if on_demand and on_demand not in chosen else []),
@@ -59,6 +58,9 @@ def planned_outputs(view: SiteView, on_demand: Notice | None = None) -> list[Out
     return [Output(path, source) for pdf, source in made for path in (pdf, html_path(pdf))]
 
 
+QR_VERSION = "2"  # 2: a quiet zone of four modules
+
+
 def qr_data_uri(address: str) -> str:
     """A vector (SVG) QR code of `address`, as a data: URI, with its quiet zone of four
     modules (scanners need it to find the code; the footer's rule is closer)."""
@@ -72,16 +74,6 @@ class PrintPlanner:
         self.qr = qr
 
     # --- what is due ---------------------------------------------------------
-
-    @cached_property
-    def dues(self) -> list[BoardDue]:
-        """Every board's posting list now."""
-        return boards_due(self.view)
-
-    @cached_property
-    def posters(self) -> Posters:
-        """The notices that get a poster now, and why."""
-        return choose_posters(self.view, self.dues)
 
     # --- jobs -------------------------------------------------------------------
 

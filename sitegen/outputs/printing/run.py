@@ -51,15 +51,15 @@ def make_print(
     report = PrintReport(recent_days=renderer.view.config.recent_poster_days)
     wanted = (only,) if only else plan.ONLY
     if notice_slug is None:
-        posters = planner.posters.notices
-        report.chosen = Counter(planner.posters.why.values())
-        report.left_out = planner.posters.left_out
+        posters = renderer.view.posters.notices
+        report.chosen = Counter(renderer.view.posters.why.values())
+        report.left_out = renderer.view.posters.left_out
     else:  # on demand: the one notice's, in or out of the recent window
         posters = [n for n in renderer.view.current if n.slug == notice_slug and n.poster]
     report.warnings += [w for n in posters if (w := _missing_glyphs(renderer, n))]
     if planner.shop:
         report.warnings += _colours_a_press_cannot_print(renderer.view.content)
-    dues = planner.dues if "boards" in wanted else []
+    dues = renderer.view.boards if "boards" in wanted else []
     if notice_slug:
         dues = [d for d in dues if any(n.slug == notice_slug for n in d.posted)]
 
@@ -169,7 +169,7 @@ def _cached_qr(cache: PrintCache):
 
     def qr(address: str) -> str:
         if address not in made:
-            key = hashlib.sha256(f"qr\0{address}".encode()).hexdigest()
+            key = hashlib.sha256(f"qr\0{plan.QR_VERSION}\0{address}".encode()).hexdigest()
             stored = cache.load_bytes(key)
             made[address] = stored.decode() if stored is not None else plan.qr_data_uri(address)
             if stored is None:
