@@ -46,7 +46,6 @@ from sitegen.sitefolder.sitefiles import Listing, list_content_files
 from sitegen.writer import (
     StagedOutput,
     check_output_folder,
-    files_in,
     remove_leftovers_beside,
 )
 
@@ -174,8 +173,7 @@ def print_only(
             renderer = Renderer(view, with_print=True)
             copies = resources(plan_copies(view.content))
             report = make_print(renderer, copies, cache, staged.write, only, notice_slug)
-            there = files_in(out_dir)
-            staged.commit(there | set(report.paths), there)
+            staged.commit(set(report.paths), keep_others=True)
         except BaseException:
             staged.discard()
             raise

@@ -96,24 +96,30 @@ class StagedOutput:
         target.write_bytes(data)
         self.report.written += 1
 
-    def commit(self, planned: set[str], made_last_time: set[str] | None = None) -> WriteReport:
-        """Make the output exactly `planned` (its top-level dotfiles aside), all at once.
+    def commit(
+        self, planned: set[str], made_last_time: set[str] | None = None, keep_others: bool = False
+    ) -> WriteReport:
+        """Make the output exactly `planned` (its top-level dotfiles aside), all at once;
+        with `keep_others` (`sitegen print`), `planned` and whatever else is there.
 
         `made_last_time`, the files the last build left, spares walking the whole
-        folder to find those no longer planned."""
+        folder to find those no longer planned. What is there is looked at under the
+        folder lock, so a build or print finishing at the same moment is not undone."""
         try:
-            if not self.out_dir.exists():
-                (self.staging / MARKER).write_bytes(MARKER_TEXT)
-                os.rename(self.staging, self.out_dir)  # a first build: nothing to keep
-                return self.report
-            there = files_in(self.out_dir) if made_last_time is None else made_last_time
-            stale = {path for path in there - planned if (self.out_dir / path).is_file()}
-            self.report.removed = len(stale)
-            if self.report.written == 0 and not stale:
-                return self.report  # nothing changed: nothing is written
-            if not (self.out_dir / MARKER).exists():
-                (self.staging / MARKER).write_bytes(MARKER_TEXT)
             with folder_locked(self.out_dir.parent):
+                if not self.out_dir.exists():
+                    (self.staging / MARKER).write_bytes(MARKER_TEXT)
+                    os.rename(self.staging, self.out_dir)  # a first build: nothing to keep
+                    return self.report
+                there = _files(self.out_dir) if made_last_time is None else made_last_time
+                if keep_others:
+                    planned = planned | there
+                stale = {path for path in there - planned if (self.out_dir / path).is_file()}
+                self.report.removed = len(stale)
+                if self.report.written == 0 and not stale:
+                    return self.report  # nothing changed: nothing is written
+                if not (self.out_dir / MARKER).exists():
+                    (self.staging / MARKER).write_bytes(MARKER_TEXT)
                 spare = None
                 if not os.path.ismount(self.out_dir):
                     spare = prepare_spare(self.out_dir, self.staging, planned)
@@ -154,7 +160,7 @@ def remove_leftovers_beside(out_dir: Path) -> None:
             remove_leftovers(out_dir)
 
 
-def files_in(folder: Path) -> set[str]:
+def _files(folder: Path) -> set[str]:
     """The files under `folder` as posix paths, leaving out the top-level dotfiles."""
     found = set()
     for root, dirs, names in os.walk(folder):
