@@ -36,10 +36,9 @@ def record_posted(
     text = (before.rstrip("\n") + "\n" if before else HEADER) + "".join(
         round_text(r, tz) for r in rounds
     )
-    diagnostics = Diagnostics()
     shown = Path("content") / POSTINGS_FILE
     known = len(parse_postings(before, shown, Diagnostics(), tz)) if before else 0
-    if len(parse_postings(text, shown, diagnostics, tz)) != known + len(rounds):
+    if len(parse_postings(text, shown, Diagnostics(), tz)) != known + len(rounds):
         raise UserError(
             f"{shown}: sitegen cannot add to this file as it is laid out",
             "keep `rounds:` as the last key, on a line of its own, with each round "

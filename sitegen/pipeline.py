@@ -164,7 +164,6 @@ def print_only(
         remove_leftovers_beside(out_dir)
         view, warnings = load_view(site_dir, now)
         on_demand = None if notice_slug is None else _current_notice(view, notice_slug)
-        notice_slug = None if on_demand is None else on_demand.slug
         check_plan(planned_outputs(view, on_demand))
         check_output_folder(out_dir, site_dir)
         staged = StagedOutput(out_dir)
@@ -172,7 +171,7 @@ def print_only(
         try:
             renderer = Renderer(view, with_print=True)
             copies = resources(plan_copies(view.content))
-            report = make_print(renderer, copies, cache, staged.write, only, notice_slug)
+            report = make_print(renderer, copies, cache, staged.write, only, on_demand)
             staged.commit(set(report.paths), keep_others=True)
         except BaseException:
             staged.discard()

@@ -42,7 +42,6 @@ class Fitted:
     pages: int
     fits: bool  # one page at a legible size
     fits_on: str | None = None  # when it does not: the smallest larger paper that would do
-    layouts: int = 1  # how many layouts fitting took
 
 
 def size_range(paper: str) -> tuple[float, float]:
@@ -198,13 +197,12 @@ def fit(
                 len(candidate.pages),
                 False,
                 _larger_paper(template, here, resources, paper, fonts),
-                len(layouts),
             )
         else:
             fails_at = size
         size = _next_size(layouts, room, low, fits_at, fails_at)
     assert best is not None and fits_at is not None
-    return Fitted(best.write_pdf(), fits_at, 1, True, layouts=len(layouts))
+    return Fitted(best.write_pdf(), fits_at, 1, True)
 
 
 _TAG = re.compile(r"<[^>]*>")

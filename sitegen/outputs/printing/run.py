@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.errors import Diagnostic, SourceRef
-from sitegen.model import SHOP_BLEED_MM, PaperSpec
+from sitegen.model import SHOP_BLEED_MM, Notice, PaperSpec
 from sitegen.outputs.printing import cmyk, glyphs, plan
 from sitegen.outputs.printing.fontconfig import use_print_fonts
 from sitegen.outputs.printing.jobs import PrintJob, PrintResult, PrintRunner
@@ -43,19 +43,20 @@ def make_print(
     cache: PrintCache,
     write: Write,
     only: str | None = None,
-    notice_slug: str | None = None,
+    on_demand: Notice | None = None,
 ) -> PrintReport:
-    """Every print output due at the view's `now` (or those `only` / of one notice),
-    each handed to `write` as soon as it is made."""
+    """Every print output due at the view's `now` (or those `only`, or the poster of the
+    notice made `on_demand` and its boards'), each handed to `write` as soon as made."""
     planner = plan.PrintPlanner(renderer, qr=_cached_qr(cache))
     report = PrintReport(recent_days=renderer.view.config.recent_poster_days)
     wanted = (only,) if only else plan.ONLY
-    if notice_slug is None:
+    notice_slug = None if on_demand is None else on_demand.slug
+    if on_demand is None:
         posters = renderer.view.posters.notices
         report.chosen = Counter(renderer.view.posters.why.values())
         report.left_out = renderer.view.posters.left_out
-    else:  # on demand: the one notice's, in or out of the recent window
-        posters = [n for n in renderer.view.current if n.slug == notice_slug and n.poster]
+    else:  # the one notice's, in or out of the recent window
+        posters = [on_demand]
     report.warnings += [w for n in posters if (w := _missing_glyphs(renderer, n))]
     if planner.shop:
         report.warnings += _colours_a_press_cannot_print(renderer.view.content)
