@@ -20,6 +20,29 @@ class PaperSpec:
     orientation: str = "portrait"
 
 
+# `standard`: large type fitted to one page of the board's paper, with a QR code.
+# `gongwen`: the national layout of official documents (参照 GB/T 9704), A4 only.
+POSTER_STYLES = ("standard", "gongwen")
+GONGWEN_PAPER = PaperSpec("A4", "portrait")
+
+
+@dataclass(frozen=True)
+class PosterSpec(PaperSpec):
+    """How a notice's poster is made: its paper, and its layout."""
+
+    style: str = "standard"
+    header: str | None = None  # the 公文 layout's red header (发文机关标志); None: the issuer
+
+    @property
+    def gongwen(self) -> bool:
+        return self.style == "gongwen"
+
+    def on_board(self, board_paper: str) -> PaperSpec:
+        """The paper this poster is printed on for a board of `board_paper`: a 公文 keeps its
+        A4 page on any board; other posters are fitted to the board's paper."""
+        return GONGWEN_PAPER if self.gongwen else PaperSpec(board_paper, self.orientation)
+
+
 PRINT_PROFILES = ("office", "shop")
 # An internal link as the Markdown converter leaves it, resolved per page by site/urls.py.
 REF_SCHEME = "sitegen-ref:"
@@ -61,7 +84,7 @@ class SiteConfig:
     issuer: str = ""
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     per_page: int = 10
-    posters: PaperSpec = field(default_factory=PaperSpec)
+    posters: PosterSpec = field(default_factory=PosterSpec)
     recent_poster_days: int = 7  # notices published this long ago or less get a poster
     print: PrintProfile = field(default_factory=PrintProfile)
 
@@ -124,7 +147,7 @@ class Notice(Document):
     urgent: bool = False
     draft: bool = False
     issuer: str = ""
-    poster: PaperSpec | None = None  # None: no poster
+    poster: PosterSpec | None = None  # None: no poster
     poster_asked: bool = False  # `poster: true` or a map: a poster while current, always
     extra: dict[str, Any] = field(default_factory=dict)
 

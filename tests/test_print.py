@@ -46,6 +46,10 @@ CM_PT = 72 / 2.54
 # @font-face family in print.css) is called in the PDF, after the six-letter subset tag.
 # A system font (Noto Sans CJK SC, WenQuanYi, DejaVu, ...) has another name.
 BUNDLED_FONT = re.compile(r"[A-Z]{6}\+Noto-?Sans-?SC-?Sitegen(-Regular|-Bold)?")
+# the 公文 layout's own: Noto Serif SC (title, header, page numbers) and the 楷 face (body)
+GONGWEN_FONT = re.compile(
+    r"[A-Z]{6}\+(Noto-?Serif-?SC-?Sitegen(-Bold|-?Digits)?|Sitegen-?Kai(-Regular|-Bold)?)"
+)
 
 # "34 PDFs (37 rendered, 0 from cache, 9 board packs assembled)": board packs are put
 # together anew (the figure counts only those not taken from the cache), and are put
@@ -106,6 +110,7 @@ class Notice:
     communities: list[str] | None  # None: all
     paper: str
     orientation: str
+    gongwen: bool  # `style: gongwen`: A4, as many pages as it takes
     wants_poster: bool
     asked: bool  # `poster: true` or a map: a poster whenever current
     draft: bool
@@ -176,6 +181,7 @@ def read_source(root: Path) -> Source:
         poster = meta.get("poster")
         wants = not is_false(poster)
         spec = poster if isinstance(poster, dict) else {}
+        gongwen = (spec.get("style") or default.get("style")) == "gongwen"
         communities = meta.get("communities", "all")
         notices.append(
             Notice(
@@ -185,8 +191,11 @@ def read_source(root: Path) -> Source:
                 date=moment(meta["date"], tz),
                 expires=moment(meta["expires"], tz, end_of_day=True) if "expires" in meta else None,
                 communities=None if communities in ("all", "全部") else list(communities),
-                paper=spec.get("paper") or default.get("paper", "A4"),
-                orientation=spec.get("orientation") or default.get("orientation", "portrait"),
+                paper="A4" if gongwen else spec.get("paper") or default.get("paper", "A4"),
+                orientation="portrait"
+                if gongwen
+                else spec.get("orientation") or default.get("orientation", "portrait"),
+                gongwen=gongwen,
                 wants_poster=wants,
                 asked=poster is not None and not is_false(poster),
                 draft=is_true(meta.get("draft", "false")),
@@ -398,7 +407,7 @@ def test_a_poster_for_every_current_notice_that_wants_one(example: Built) -> Non
             problems.append(f"{notice.file}: no print HTML beside {pdf.name}")
         sizes = page_sizes(pdf)
         warned = example.warned.get((notice.file, notice.paper))
-        if warned is None and len(sizes) != 1:
+        if warned is None and len(sizes) != 1 and not notice.gongwen:
             problems.append(f"{notice.file}: {len(sizes)} pages, no 'does not fit' warning")
         if warned is not None and len(sizes) != warned:
             problems.append(f"{notice.file}: warned of {warned} pages, made {len(sizes)}")
@@ -449,7 +458,9 @@ def test_posters_embed_only_the_bundled_font(example: Built) -> None:
         for name, embedded in rows:
             if embedded != "yes":
                 problems.append(f"{notice.slug}: {name} is not embedded")
-            if not BUNDLED_FONT.fullmatch(name):
+            if not BUNDLED_FONT.fullmatch(name) and not (
+                notice.gongwen and GONGWEN_FONT.fullmatch(name)
+            ):
                 problems.append(f"{notice.slug}: {name} is not the bundled font (a system font)")
     assert not problems, "\n".join(problems)
 
@@ -458,9 +469,18 @@ def test_other_print_outputs_embed_only_the_bundled_font(example: Built) -> None
     problems = []
     pdfs = sorted((example.out / "print").glob("[bh]*/*.pdf"))  # boards, banners, handouts
     assert pdfs
+    # a board pack holds its posters: a 公文 among them brings its fonts
+    with_gongwen = {
+        example.pack(board)
+        for board in example.source.boards
+        if any(n.gongwen for n in example.source.due(board, example.now)[: board.slots])
+    }
     for pdf in pdfs:
         for name, embedded in fonts(pdf):
-            if embedded != "yes" or not BUNDLED_FONT.fullmatch(name):
+            allowed = BUNDLED_FONT.fullmatch(name) or (
+                pdf in with_gongwen and GONGWEN_FONT.fullmatch(name)
+            )
+            if embedded != "yes" or not allowed:
                 problems.append(f"{pdf.relative_to(example.out)}: {name} (embedded: {embedded})")
     assert not problems, "\n".join(problems)
 
@@ -592,7 +612,7 @@ def test_longest_notice_fits_a4_with_smaller_type_than_the_shortest(example: Bui
     on_a4 = [
         n
         for n in example.source.poster_notices(example.now)
-        if n.paper == "A4" and n.orientation == "portrait"
+        if n.paper == "A4" and n.orientation == "portrait" and not n.gongwen
     ]
     longest = max(on_a4, key=lambda n: n.body_length)
     shortest = min(on_a4, key=lambda n: n.body_length)
@@ -646,21 +666,33 @@ def check_board_packs(built: Built) -> None:
     for board in built.source.boards:
         posted = built.source.due(board, built.now)[: board.slots]
         # one page per poster (a poster that does not fit the board's paper, as the build
-        # warned, takes the pages it said); the empty-board sheet when none is due
-        want_pages = sum(built.warned.get((n.file, board.paper), 1) for n in posted) or 1
+        # warned, takes the pages it said; a 公文, its own A4 pages); the empty-board
+        # sheet when none is due
+        want: list[str] = []
+        for n in posted:
+            if n.gongwen:
+                want += ["A4"] * len(page_sizes(built.poster(n)))
+            else:
+                want += [board.paper] * built.warned.get((n.file, board.paper), 1)
+        want = want or [board.paper]
         sizes = page_sizes(built.pack(board))
         name = f"{board.community}-{board.id}"
-        if len(sizes) != want_pages:
+        if len(sizes) != len(want):
             problems.append(
-                f"{name}: {len(sizes)} pages, expected {want_pages} "
+                f"{name}: {len(sizes)} pages, expected {len(want)} "
                 f"(slots {board.slots}, {len(built.source.due(board, built.now))} due)"
             )
-        want = sorted(PAPER_PT[board.paper])
-        for number, size in enumerate(sizes, start=1):
-            if not same_size(sorted(size), want):
-                problems.append(f"{name}: page {number} is {size}, not {board.paper}")
+        for number, (size, paper) in enumerate(zip(sizes, want, strict=False), start=1):
+            if not same_size(sorted(size), sorted(PAPER_PT[paper])):
+                problems.append(f"{name}: page {number} is {size}, not {paper}")
         # each sheet prints its notice's address in the footer: exactly the posted ones
-        printed = addresses(built.source, text(built.pack(board)))
+        # (a 公文, the short address, beside its QR code)
+        extracted = text(built.pack(board))
+        printed = addresses(built.source, extracted) | {
+            n.slug.replace("-", "")
+            for n in posted
+            if n.gongwen and short_addresses(built)[n.slug] in squeeze(extracted)
+        }
         want_slugs = {n.slug.replace("-", "") for n in posted}
         if printed != want_slugs:
             problems.append(f"{name}: sheets for {sorted(printed)}, expected {sorted(want_slugs)}")
@@ -747,7 +779,10 @@ def test_after_expiry_the_poster_leaves_its_packs_and_is_listed_to_take_down(
             for page in range(1, pages + 1)
             for code in qr_codes(raster(pack, 100, tmp_path, page))
         ]
-        assert len(codes) == pages, (board.id, codes)  # one QR code a sheet
+        # one QR code a page (a 公文 has one, on its first page)
+        posted = example_later.source.due(board, example_later.now)[: board.slots]
+        further = sum(len(page_sizes(example_later.poster(n))) - 1 for n in posted if n.gongwen)
+        assert len(codes) == pages - further, (board.id, codes)
         assert url not in codes, board.id
     for community in ("龙池社区", "华山社区"):  # the notice was for both
         sections = [

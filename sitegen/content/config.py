@@ -13,7 +13,7 @@ from sitegen.content import schemas
 from sitegen.content.fields import FieldReader
 from sitegen.content.yamlnodes import Map, Node, Scalar, YamlSyntaxError, parse_yaml
 from sitegen.errors import Diagnostics
-from sitegen.model import DEFAULT_CATEGORIES, PaperSpec, PrintProfile, SiteConfig
+from sitegen.model import DEFAULT_CATEGORIES, PosterSpec, PrintProfile, SiteConfig
 
 
 def read_yaml(text: str, reader: FieldReader, first_line: int = 1) -> Node | None:
@@ -96,7 +96,7 @@ def parse_config(
         issuer=values.get("issuer", title),
         categories=tuple(values.get("categories", DEFAULT_CATEGORIES)),
         per_page=values.get("per_page", 10),
-        posters=PaperSpec(**posters),
+        posters=PosterSpec(**posters),
         recent_poster_days=recent_days,
         print=PrintProfile(**printing),
     )

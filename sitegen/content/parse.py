@@ -21,6 +21,7 @@ from sitegen.content.slugs import Pinyin, host_safe, is_reserved_name, is_valid_
 from sitegen.content.yamlnodes import Map, Node, Seq
 from sitegen.errors import Diagnostics, suggest
 from sitegen.model import (
+    GONGWEN_PAPER,
     BannerSpec,
     Board,
     Body,
@@ -30,7 +31,7 @@ from sitegen.model import (
     Office,
     OrgBody,
     Page,
-    PaperSpec,
+    PosterSpec,
     SiteConfig,
     StaffMember,
 )
@@ -206,20 +207,46 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
         urgent=values.get("urgent", False),
         draft=values.get("draft", False),
         issuer=values.get("issuer") or ctx.config.issuer,
-        poster=_poster(values.get("poster", True), ctx.config.posters),
+        poster=_poster(values.get("poster", True), ctx.config.posters, node, reader),
         poster_asked=values.get("poster", False) is not False,
         extra=values.get("extra") or {},
     )
 
 
-def _poster(setting: dict | bool, default: PaperSpec) -> PaperSpec | None:
+def _poster(
+    setting: dict | bool, default: PosterSpec, node: Node | None, reader: FieldReader
+) -> PosterSpec | None:
     if setting is False:
         return None
     if setting is True:
         return default
-    return PaperSpec(
+    style = setting.get("style", default.style)
+    inner = node.values.get("poster") if isinstance(node, Map) else None
+
+    def line(key: str) -> int | None:
+        return key_line(inner, key) or key_line(node, "poster")
+
+    if style == "gongwen":
+        for key in ("paper", "orientation"):
+            if key in setting and setting[key] != getattr(GONGWEN_PAPER, key):
+                reader.error(
+                    line(key),
+                    f"`poster`: `{key}: {setting[key]}` on a notice whose posters are in the "
+                    "公文 layout (`posters: {style: gongwen}` in site.yaml), which is A4 only",
+                    f"add `style: standard` under `poster:` for a poster fitted to "
+                    f"{setting[key]}, or leave `{key}` out",
+                )
+        return PosterSpec(style=style, header=setting.get("header", default.header))
+    if "header" in setting:
+        reader.diagnostics.warning(
+            reader.where(line("header")),
+            "`poster`: `header` is the red header of the 公文 layout; this poster is not in it",
+            "add `style: gongwen` under `poster:`, or leave `header` out",
+        )
+    return PosterSpec(
         paper=setting.get("paper", default.paper),
         orientation=setting.get("orientation", default.orientation),
+        style=style,
     )
 
 

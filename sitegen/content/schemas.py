@@ -21,12 +21,13 @@ from sitegen.content.fields import (
     text,
     whole_number,
 )
-from sitegen.content.yamlnodes import Node, Scalar
-from sitegen.model import ORIENTATIONS, PAPERS, PRINT_PROFILES
+from sitegen.content.yamlnodes import Map, Node, Scalar
+from sitegen.model import GONGWEN_PAPER, ORIENTATIONS, PAPERS, POSTER_STYLES, PRINT_PROFILES
 
 paper = one_of(*PAPERS)
 orientation = one_of(*ORIENTATIONS)
 PAPER_SCHEMA = {"paper": Field(paper), "orientation": Field(orientation)}
+POSTER_SCHEMA = {**PAPER_SCHEMA, "style": Field(one_of(*POSTER_STYLES)), "header": Field(text)}
 PRINT_SCHEMA = {"profile": Field(one_of(*PRINT_PROFILES)), "marks": Field(boolean)}
 
 
@@ -37,11 +38,37 @@ def audience(node: Node, reader) -> list[str] | None:
     return list_of(text)(node, reader)
 
 
+def poster_map(schema: dict[str, Field], what: str):
+    """A map of poster settings: its paper, its style, the 公文 layout's header.
+    The 公文 layout is A4 portrait by the standard, so it takes no other paper."""
+    read = record(schema, what)
+
+    def convert(node: Node, reader) -> dict:
+        values = read(node, reader)
+        if values.get("style") != "gongwen":
+            return values
+        for key, only in (
+            ("paper", GONGWEN_PAPER.paper),
+            ("orientation", GONGWEN_PAPER.orientation),
+        ):
+            if key in values and values[key] != only:
+                raise Invalid(
+                    f"the 公文 layout (`style: gongwen`) is {GONGWEN_PAPER.paper} "
+                    f"{GONGWEN_PAPER.orientation} only, found `{key}: {values[key]}`",
+                    f"leave `{key}` out: a 公文 is printed on one or more A4 pages, "
+                    "which go on any board",
+                    line=node.keys.get(key) if isinstance(node, Map) else None,
+                )
+        return values
+
+    return convert
+
+
 def poster_setting(node: Node, reader) -> dict | bool:
-    """`false` (no poster), `true`, or a map of paper settings."""
+    """`false` (no poster), `true`, or a map of poster settings."""
     if isinstance(node, Scalar):
         return boolean(node, reader)
-    return record(PAPER_SCHEMA, "`poster`")(node, reader)
+    return poster_map(POSTER_SCHEMA, "`poster`")(node, reader)
 
 
 def positive(convert):
@@ -84,6 +111,8 @@ def font_family(node: Node, reader) -> str:
 
 POSTERS_SCHEMA = {
     **PAPER_SCHEMA,
+    "style": Field(one_of(*POSTER_STYLES)),
+    "header": Field(text),
     "recent_days": Field(
         at_least(
             0,
@@ -103,7 +132,7 @@ SITE = {
     "issuer": Field(text),
     "categories": Field(list_of(text)),
     "per_page": Field(positive(whole_number)),
-    "posters": Field(record(POSTERS_SCHEMA, "`posters`")),
+    "posters": Field(poster_map(POSTERS_SCHEMA, "`posters`")),
     "print": Field(record(PRINT_SCHEMA, "`print`")),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -24,14 +25,22 @@ def _cmap(font: Path) -> frozenset[int]:
     return frozenset(TTFont(str(font), lazy=True).getBestCmap())
 
 
-def print_fonts(theme: Theme) -> list[Path]:
-    """The font files in the `static/fonts/` folders of a theme and the themes it extends."""
+def print_fonts(theme: Theme, gongwen: bool = False) -> list[Path]:
+    """The font files in the `static/fonts/` folders of a theme and the themes it extends;
+    with `gongwen`, those of the 公文 layout too (in `static/fonts/gongwen/`)."""
+    places = ["static/fonts", *(["static/fonts/gongwen"] if gongwen else [])]
     return sorted(
         path
         for folder in theme.chain
-        for path in (folder / "static" / "fonts").glob("*")
+        for place in places
+        for path in (folder / place).glob("*")
         if path.suffix.lower() in FONT_SUFFIXES
     )
+
+
+def is_wide(char: str) -> bool:
+    """Whether `char` takes a full em (hanzi, full-width punctuation), not half of one."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
 
 
 def missing_characters(texts: list[str], fonts: list[Path]) -> list[str]:

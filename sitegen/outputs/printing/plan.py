@@ -19,7 +19,7 @@ from sitegen.outputs.plan import Output
 from sitegen.outputs.printing import banner_layout, cmyk, glyphs
 from sitegen.outputs.printing.engine import SIZE_MARK
 from sitegen.outputs.printing.jobs import PrintJob
-from sitegen.outputs.render import Renderer, palette_css
+from sitegen.outputs.render import Renderer, cn_date, palette_css
 from sitegen.site import urls
 from sitegen.site.posting import BoardDue
 from sitegen.site.urls import (
@@ -116,12 +116,14 @@ class PrintPlanner:
         return palette_css(theme).removeprefix(":root{").removesuffix("}")
 
     def _sheet(self, notice: Notice, paper: PaperSpec, here: str, size: str) -> dict:
+        """What the poster template needs of one notice's sheet (`size`: its body size)."""
         base = self.view.config.base_url
         address = urls.canonical(base, urls.notice_path(notice.slug))
         # The QR code holds the short address: fewer modules, so each is larger.
         short = urls.canonical(base, urls.short_path(self.view.short_ids[notice.slug]))
         campaign = self.view.campaign_by_slug.get(notice.campaign) if notice.campaign else None
         theme = self.renderer.theme_for(notice)
+        gongwen = notice.poster is not None and notice.poster.gongwen
         return {
             # a campaign notice wears its campaign's colours, in a board pack too
             "palette_style": self._palette(theme) if campaign else "",
@@ -130,16 +132,22 @@ class PrintPlanner:
             "paper": paper,
             "size": size,
             "address": address,
+            "short_address": short,
             "qr": cmyk.qr_in_black_ink(self.qr(short)) if self.shop else self.qr(short),
             "campaign": campaign,
             "audience": "、".join(c.name for c in self.view.audience(notice))
             if not notice.for_all
             else "全体社区",
+            "gongwen": gongwen,
+            **(_gongwen_header(notice) if gongwen else {}),
         }
 
     def poster_job(self, notice: Notice, paper: PaperSpec, pdf_path: str) -> PrintJob:
+        """A notice's poster on `paper`: fitted to one page; a 公文 is set at its
+        standard sizes on as many A4 pages as it takes."""
         here = html_path(pdf_path)
         theme = self.renderer.theme_for(notice)
+        gongwen = notice.poster is not None and notice.poster.gongwen
         html = self._render(
             "print/poster.html",
             here,
@@ -152,8 +160,8 @@ class PrintPlanner:
             pdf_path,
             html,
             notice.source.as_posix(),
-            fit_paper=paper.paper,
-            fonts=self._fonts(theme),
+            fit_paper=None if gongwen else paper.paper,
+            fonts=self._fonts(theme, gongwen),
             shop=self.shop,
             bleed_mm=self.bleed_mm,
         )
@@ -165,9 +173,7 @@ class PrintPlanner:
         """The HTML of a board pack, beside its PDF: its posters at the sizes they were fitted."""
         here = html_path(board_path(due.community, due.board))
         sheets = [
-            self._sheet(
-                notice, PaperSpec(due.board.paper, notice.poster.orientation), here, f"{size:.1f}"
-            )
+            self._sheet(notice, notice.poster.on_board(due.board.paper), here, f"{size:.1f}")
             for notice, size in zip(due.posted, sizes, strict=True)
         ]
         return self._render(
@@ -258,6 +264,29 @@ class PrintPlanner:
         )
 
     @staticmethod
-    def _fonts(theme: Theme) -> tuple[str, ...]:
-        """The print fonts a theme's style sheets bring, as files."""
-        return tuple(str(path.resolve()) for path in glyphs.print_fonts(theme))
+    def _fonts(theme: Theme, gongwen: bool = False) -> tuple[str, ...]:
+        """The print fonts a theme's style sheets bring, as files (`gongwen`: and gongwen.css)."""
+        return tuple(str(path.resolve()) for path in glyphs.print_fonts(theme, gongwen))
+
+
+HEADER_MAX_PT = 42.0  # 初号: the largest a header's characters are set
+HEADER_WIDTH_MM = 156 * 0.9  # of the 版心's width, leaving a little at each side
+PT_PER_MM = 72 / 25.4
+DATE_RIGHT_EM = 4  # 成文日期右空四字
+
+
+def _ems(text: str) -> float:
+    """How wide `text` is set, in ems (hanzi a full em, digits and Latin about half)."""
+    return sum(1.0 if glyphs.is_wide(char) else 0.5 for char in text)
+
+
+def _gongwen_header(notice: Notice) -> dict:
+    """What the 公文 layout computes: the red header (`header`, or the issuer) sized to fit
+    the 版心's width, and how far from the right the issuer stands to be centred over
+    the date (成文日期, itself four characters in)."""
+    assert notice.poster is not None
+    header = notice.poster.header or notice.issuer
+    size = min(HEADER_MAX_PT, HEADER_WIDTH_MM * PT_PER_MM / (_ems(header) or 1.0))
+    date = cn_date(notice.date)
+    issuer_right = max(DATE_RIGHT_EM + (_ems(date) - _ems(notice.issuer)) / 2, 0.0)
+    return {"header": header, "header_pt": f"{size:.1f}", "issuer_right_em": f"{issuer_right:.2f}"}

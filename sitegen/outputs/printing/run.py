@@ -105,15 +105,15 @@ def make_print(
             planned: set[tuple[str, str, str]] = set()
             if "posters" in wanted:
                 for notice in posters:
-                    key = (notice.slug, notice.poster.paper, notice.poster.orientation)
+                    key = _fit_key(notice, notice.poster)
                     own.add(key)
                     planned.add(key)
                     fit_keys.append(key)
                     yield planner.poster_job(notice, notice.poster, urls.poster_path(notice))
             for due in dues:
                 for notice in due.posted:
-                    paper = PaperSpec(due.board.paper, notice.poster.orientation)
-                    key = (notice.slug, paper.paper, paper.orientation)
+                    paper = notice.poster.on_board(due.board.paper)
+                    key = _fit_key(notice, paper)
                     if key not in planned:
                         planned.add(key)
                         fit_keys.append(key)
@@ -134,7 +134,7 @@ def make_print(
         for due in dues:
             if due.posted:
                 sheets = [
-                    fitted[(n.slug, due.board.paper, n.poster.orientation)] for n in due.posted
+                    fitted[_fit_key(n, n.poster.on_board(due.board.paper))] for n in due.posted
                 ]
                 path = urls.board_path(due.community, due.board)
                 shop = (planner.pack_title(due), max(n.date for n in due.posted))
@@ -162,6 +162,11 @@ def make_print(
         for result in run(other_jobs()):
             keep(result)
     return report
+
+
+def _fit_key(notice: Notice, paper: PaperSpec) -> tuple[str, str, str]:
+    """A poster as laid out on one paper (a notice's own, or a board's)."""
+    return (notice.slug, paper.paper, paper.orientation)
 
 
 def _cached_qr(cache: PrintCache):
