@@ -75,6 +75,8 @@ class PrintResult:
 
 
 _digests: dict[tuple[str, int, int], str] = {}
+# What the check for printing found for each font, by the fonts' files (their digests).
+_fonts_checked: dict[tuple[str | None, ...], dict[str, list[str]]] = {}
 
 
 def file_digest(path: Path) -> str:
@@ -105,7 +107,8 @@ def _run(job: PrintJob, resources: dict[str, Path], cache: PrintCache) -> PrintR
     # profiles embedded in a print-shop PDF likewise.
     read = [*reads.values(), *map(Path, job.fonts), *(pdfx.PROFILES if job.shop else ())]
     digests = {str(path): file_digest(path) for path in read}
-    problems = verify.problems(fitted.pdf, job.shop, job.bleed_mm)
+    fonts_seen = _fonts_checked.setdefault(tuple(map(digests.get, job.fonts)), {})
+    problems = verify.problems(fitted.pdf, job.shop, job.bleed_mm, fonts_seen=fonts_seen)
     return cache.store(job, fitted, digests, problems)
 
 

@@ -21,11 +21,20 @@ from sitegen.outputs.printing.pdfwalk import font_parts, resolve, resource_dicts
 BOX_SLACK_PT = 0.05
 
 
-def problems(pdf: bytes, shop: bool, bleed_mm: float, fonts: bool = True) -> list[str]:
+def problems(
+    pdf: bytes,
+    shop: bool,
+    bleed_mm: float,
+    fonts: bool = True,
+    fonts_seen: dict[str, list[str]] | None = None,
+) -> list[str]:
     """What is wrong with `pdf` for printing, in words for staff; [] when nothing is.
 
     `bleed_mm`: how far the BleedBox should reach outside the TrimBox (shop only);
-    `fonts=False` leaves out the fonts (a board pack's are its posters', checked)."""
+    `fonts=False` leaves out the fonts (a board pack's are its posters', checked).
+    `fonts_seen`: what was found for each font (by name, without its subset tag) in
+    earlier PDFs made from the same font files: each is embedded the same way, and
+    reading its program took a tenth of a poster's time."""
     try:
         reader = PdfReader(io.BytesIO(pdf))
         pages = list(reader.pages)
@@ -40,10 +49,19 @@ def problems(pdf: bytes, shop: bool, bleed_mm: float, fonts: bool = True) -> lis
             font = resolve(font)
             if isinstance(font, DictionaryObject) and id(font) not in checked:
                 checked.add(id(font))
-                found += _font_problems(font)
+                found += _font_problems_seen(font, fonts_seen)
     if shop:
         found += _shop_problems(reader, pages, bleed_mm)
     return list(dict.fromkeys(found))
+
+
+def _font_problems_seen(font: DictionaryObject, seen: dict[str, list[str]] | None) -> list[str]:
+    if seen is None:
+        return _font_problems(font)
+    name = str(font.get("/BaseFont", "?")).lstrip("/").split("+", 1)[-1]
+    if name not in seen:
+        seen[name] = _font_problems(font)
+    return seen[name]
 
 
 def _font_problems(font: DictionaryObject) -> list[str]:
