@@ -37,8 +37,9 @@ def build(
     use_cache: bool = True,
     strict: bool = False,
 ) -> BuildReport:
-    """Build the site into `out_dir`; with `strict`, any warning fails it before
-    anything is written."""
+    """Build the site into `out_dir` as it is at `now` (in any time zone: a build that
+    runs sees it in the site's); with `strict`, any warning fails it before anything
+    is written."""
     with scratch_folder(site_dir / CACHE_DIR), _collector_paused():
         started = time.perf_counter()
         remove_leftovers_beside(out_dir)
@@ -53,7 +54,9 @@ def build(
             return _nothing_changed(previous, time.perf_counter() - started)
 
         from sitegen import pipeline  # only now: see above
+        from sitegen.sitefolder.settings import site_timezone
 
+        now = now.astimezone(site_timezone(site_dir))
         built = pipeline.run(
             site_dir,
             out_dir,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from sitegen.model import Campaign, Notice
+if TYPE_CHECKING:
+    from sitegen.model import Campaign, Notice
 
 
 class State(Enum):
