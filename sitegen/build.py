@@ -11,6 +11,7 @@ loading was half of such a build's time.
 from __future__ import annotations
 
 import gc
+import itertools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,7 +48,7 @@ def build(
         previous = records.load() if use_cache else None
         content_files = list_content_files(site_dir / "content")
         inputs = input_stamps(site_dir, content_files)
-        settings = repr((flags, with_print))
+        settings = build_settings(flags, with_print)
         if previous is not None and previous.still_exact(inputs, now, settings, out_dir):
             if strict:
                 refuse_warnings(previous.warnings)
@@ -82,6 +83,20 @@ def build(
         )
         report.seconds = time.perf_counter() - started
         return report
+
+
+def build_settings(flags: Flags, with_print: bool) -> str:
+    """The settings a build records: another set of them makes other files."""
+    return repr((flags, with_print))
+
+
+def recorded_flags(settings: str) -> Flags | None:
+    """The flags of a build that recorded `settings` (None: not a build of this sitegen)."""
+    for drafts, future, with_print in itertools.product((False, True), repeat=3):
+        flags = Flags(drafts=drafts, future=future)
+        if build_settings(flags, with_print) == settings:
+            return flags
+    return None
 
 
 @contextmanager

@@ -88,6 +88,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     posted.set_defaults(run=_run_boards_posted)
 
+    publish = commands.add_parser(
+        "publish", help="send the built site to the web host: only what changed, safely"
+    )
+    _site_arguments(publish)
+    publish.add_argument(
+        "--to",
+        required=True,
+        metavar="TARGET",
+        help="a folder, ftp://user@host/path, ftps://…, sftp://…, s3://bucket/prefix, "
+        "or the name of a target under `publish:` in site.yaml",
+    )
+    publish.add_argument("--out", type=Path, help="the output folder (default: SITE/output)")
+    publish.add_argument("--dry-run", action="store_true", help="only show the plan")
+    publish.add_argument("--yes", action="store_true", help="do not ask before changing anything")
+    publish.add_argument(
+        "--max-deletes",
+        type=int,
+        metavar="N",
+        help="stop before any change if the plan deletes more files (default: a quarter "
+        "of what is published, at least 20)",
+    )
+    publish.add_argument(
+        "--force", action="store_true", help="publish the output folder even if it is out of date"
+    )
+    publish.add_argument(
+        "--insecure",
+        action="store_true",
+        help="do not check the FTPS server's certificate (only on a network you trust)",
+    )
+    publish.set_defaults(run=_run_publish)
+
     serve = commands.add_parser(
         "serve", help="preview the site, rebuilt and reloaded on every save"
     )
@@ -183,6 +214,36 @@ def _run_build(args: argparse.Namespace) -> int:
     # Frozen, it is left out of the collector's last walk at exit: a third of a
     # second at ten thousand notices. Exit handlers and finalisers all still run.
     gc.freeze()
+    return 0
+
+
+def _run_publish(args: argparse.Namespace) -> int:
+    from sitegen.publish.run import publish
+    from sitegen.publish.targets import TargetError, parse_target, shown
+    from sitegen.sitefolder.settings import read_settings
+
+    config = read_settings(args.site)
+    named = config.publish if config is not None else {}
+    try:
+        if args.to in named:
+            url, options = named[args.to]
+            target = parse_target(url, options)
+        else:
+            target = parse_target(args.to)
+    except TargetError as err:
+        raise UserError(f"--to {shown(args.to)}: {err.message}", err.hint) from err
+    report = publish(
+        args.site,
+        args.out if args.out is not None else args.site / "output",
+        target,
+        _now(args.now, args.site),
+        dry_run=args.dry_run,
+        assume_yes=args.yes,
+        max_deletes=args.max_deletes,
+        force=args.force,
+        insecure=args.insecure,
+    )
+    print(report.summary())
     return 0
 
 

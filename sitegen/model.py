@@ -87,6 +87,8 @@ class SiteConfig:
     posters: PosterSpec = field(default_factory=PosterSpec)
     recent_poster_days: int = 7  # notices published this long ago or less get a poster
     print: PrintProfile = field(default_factory=PrintProfile)
+    # `publish:` in site.yaml: name -> (the target's address, its settings)
+    publish: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
 
 
 class Body:

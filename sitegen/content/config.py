@@ -99,4 +99,5 @@ def parse_config(
         posters=PosterSpec(**posters),
         recent_poster_days=recent_days,
         print=PrintProfile(**printing),
+        publish=values.get("publish", {}),
     )

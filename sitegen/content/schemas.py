@@ -122,6 +122,33 @@ POSTERS_SCHEMA = {
     ),
 }
 
+
+def publish_targets(node: Node, reader) -> dict[str, tuple[str, dict[str, str]]]:
+    """`publish:`: each target's name and its address (`NAME: URL`), or a map of the
+    address and its settings (`NAME: {url: …, encoding: gbk}`), checked as a target."""
+    from sitegen.publish.targets import TargetError, parse_target
+
+    if not isinstance(node, Map):
+        raise Invalid(
+            "expected one `NAME: address` line for each place the site is published to",
+            "for example `host: ftp://staff@www.example.gov.cn/www`",
+        )
+    targets = {}
+    for name, value in node.values.items():
+        line = node.keys.get(name, value.line)
+        if isinstance(value, Map):
+            settings = {key: text(item, reader) for key, item in value.values.items()}
+            url = settings.pop("url", "")
+        else:
+            url, settings = text(value, reader), {}
+        try:
+            parse_target(url, settings)
+        except TargetError as err:
+            raise Invalid(f"target `{name}`: {err.message}", err.hint, line=line) from err
+        targets[name] = (url, settings)
+    return targets
+
+
 SITE = {
     "title": Field(text, required=True),
     "base_url": Field(text, required=True),
@@ -134,6 +161,7 @@ SITE = {
     "per_page": Field(positive(whole_number)),
     "posters": Field(poster_map(POSTERS_SCHEMA, "`posters`")),
     "print": Field(record(PRINT_SCHEMA, "`print`")),
+    "publish": Field(publish_targets),
 }
 
 NOTICE = {

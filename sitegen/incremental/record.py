@@ -52,15 +52,26 @@ class BuildRecord:
         self, inputs: dict[str, Stamp], now: datetime, settings: str, out_dir: Path
     ) -> bool:
         """Whether a build now would make exactly the files the last one left."""
+        return self.out_of_date(inputs, now, settings, out_dir) is None
+
+    def out_of_date(
+        self, inputs: dict[str, Stamp], now: datetime, settings: str, out_dir: Path
+    ) -> str | None:
+        """Why a build now would not make exactly the files the last one left: "time"
+        (a notice or campaign has changed state since), "settings", "inputs" (a file
+        the build reads has changed) or "outputs" (a file in the output folder was
+        changed or removed); None when it would."""
         start, end = self.steady
+        if not (now == self.moment or (start < self.moment and start < now < end)):
+            return "time"
+        if settings != self.settings:
+            return "settings"
+        if inputs != self.inputs:
+            return "inputs"
         out = f"{out_dir}{os.sep}"
-        same_time = now == self.moment or (start < self.moment and start < now < end)
-        return (
-            same_time
-            and settings == self.settings
-            and inputs == self.inputs
-            and all(_as_left(out, path, record) for path, record in self.outputs.items())
-        )
+        if not all(_as_left(out, path, record) for path, record in self.outputs.items()):
+            return "outputs"
+        return None
 
     def unchanged(self, outputs: list[Output], keys: OutputKeys, out_dir: Path) -> dict[str, Made]:
         """The outputs whose file was made from exactly what would make it now."""

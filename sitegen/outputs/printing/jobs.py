@@ -14,7 +14,6 @@ place and measures, and only a few jobs per worker are in flight at a time.
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import workers
 from sitegen.outputs.printing import engine
+from sitegen.progress import Progress
 
 if TYPE_CHECKING:  # handed in by the build: see incremental/print_cache.py
     from sitegen.incremental.print_cache import PrintCache
@@ -160,7 +160,7 @@ class PrintRunner:
     def run(self, jobs: Iterable[PrintJob]) -> Iterator[PrintResult]:
         """Results in the order of `jobs`, with progress on a terminal. Jobs are taken
         from `jobs` only as workers come free, so they may be made as they are asked for."""
-        progress = _Progress()
+        progress = Progress("rendering PDFs")
         waiting: deque[PrintResult | Future[PrintResult]] = deque()
         limit = self.cores * IN_FLIGHT_PER_WORKER
         in_flight = 0
@@ -196,33 +196,9 @@ class PrintRunner:
             self._pool = workers.pool(_start_worker, (self.resources, self.cache))
         return self._pool.submit(_run_in_worker, job)
 
-    def _finish(self, item: PrintResult | Future[PrintResult], progress: _Progress) -> PrintResult:
+    def _finish(self, item: PrintResult | Future[PrintResult], progress: Progress) -> PrintResult:
         if isinstance(item, PrintResult):
             return item
         result = item.result()
         progress.step()
         return result
-
-
-class _Progress:
-    """A one-line progress bar on a terminal; silent when output is redirected."""
-
-    def __init__(self) -> None:
-        self.total, self.count = 0, 0
-        self.shown = sys.stderr.isatty()
-
-    def add(self) -> None:
-        self.total += 1
-
-    def step(self) -> None:
-        self.count += 1
-        if self.shown:
-            filled = round(24 * self.count / max(self.total, 1))
-            sys.stderr.write(
-                f"\rrendering PDFs [{'#' * filled}{'.' * (24 - filled)}] {self.count}/{self.total}"
-            )
-            sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.shown and self.count:
-            sys.stderr.write("\n")

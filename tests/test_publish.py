@@ -1,0 +1,370 @@
+"""`sitegen publish` against real targets: a folder, and FTP and FTPS servers
+(pyftpdlib) started on 127.0.0.1 by the test, one of them speaking GBK."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL_SITE, NOW, REPO, run_sitegen, write_site
+
+PASSWORD = "Qx7-ftp-密码-9"  # the test servers' only
+MAP_NAME = "停水范围图.svg"
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>\n'
+
+
+def notice(title: str, day: str, body: str) -> str:
+    return f"---\ntitle: {title}\ndate: {day}\ncommunities: [huashan]\n---\n{body}\n"
+
+
+SITE = {
+    **MINIMAL_SITE,
+    f"content/assets/{MAP_NAME}": SVG,
+    "content/notices/2026-11-17-垃圾分类.md": notice(
+        "关于垃圾分类定时投放的通知", "2026-11-17", "请在每天 7:00-9:00 投放。"
+    ),
+    "content/notices/2026-11-16-义诊.md": notice(
+        "社区义诊活动", "2026-11-16", f"义诊地点见![停水范围图](../assets/{MAP_NAME})。"
+    ),
+}
+
+
+@dataclass
+class Site:
+    root: Path
+
+    @property
+    def out(self) -> Path:
+        return self.root / "output"
+
+    def build(self, *extra: str) -> None:
+        result = run_sitegen("build", str(self.root), "--now", NOW, "--no-print", *extra)
+        assert result.returncode == 0, result.stderr
+
+    def publish(self, target: str, *extra: str, env: dict | None = None):
+        return publish(self.root, target, *extra, env=env)
+
+    def files(self) -> dict[str, bytes]:
+        return tree(self.out)
+
+
+def publish(site: Path, target: str, *extra: str, env: dict | None = None):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sitegen",
+            "publish",
+            str(site),
+            "--to",
+            target,
+            "--now",
+            NOW,
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
+    return done
+
+
+def tree(folder: Path, skip_dot: bool = True) -> dict[str, bytes]:
+    """Every file under `folder` (dot files at the top left out) and its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not (skip_dot and p.relative_to(folder).as_posix().startswith("."))
+    }
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    built = Site(write_site(tmp_path / "site", SITE))
+    built.build()
+    return built
+
+
+# --- an FTP server of our own ----------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    root: Path
+    port: int
+    handler: type
+
+    def url(self, scheme: str = "ftp", path: str = "/www", query: str = "") -> str:
+        return f"{scheme}://staff@127.0.0.1:{self.port}{path}{query}"
+
+    def files(self, path: str = "www") -> dict[str, bytes]:
+        return tree(self.root / path)
+
+
+def start_server(root: Path, handler_base=None, throttle: int | None = None, **settings):
+    from pyftpdlib.authorizers import DummyAuthorizer
+    from pyftpdlib.handlers import FTPHandler, ThrottledDTPHandler
+    from pyftpdlib.servers import ThreadedFTPServer
+
+    authorizer = DummyAuthorizer()
+    authorizer.add_user("staff", PASSWORD, str(root), perm="elradfmwMT")
+    handler = type("Handler", (handler_base or FTPHandler,), {"authorizer": authorizer, **settings})
+    if throttle:
+        handler.dtp_handler = type("Slow", (ThrottledDTPHandler,), {"read_limit": throttle})
+    handler.passive_ports = None
+    server = ThreadedFTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.2}, daemon=True)
+    thread.start()
+    return server, thread, Server(root, server.address[1], handler)
+
+
+@pytest.fixture
+def ftp_server(tmp_path: Path) -> Iterator[Server]:
+    root = tmp_path / "ftp-root"
+    (root / "www/uploads").mkdir(parents=True)
+    (root / "www/.htaccess").write_text("Options -Indexes\n", encoding="utf-8")
+    (root / "www/uploads/合影.jpg").write_bytes(b"\xff\xd8 a photo staff put there")
+    server, thread, info = start_server(root)
+    yield info
+    server.close_all()
+    thread.join(timeout=10)
+
+
+FTP_ENV = {"SITEGEN_PUBLISH_PASSWORD": PASSWORD}
+
+
+def sent_count(stdout: str) -> int:
+    summary = [line for line in stdout.splitlines() if line.startswith("published to ")]
+    assert summary, stdout
+    return int(summary[-1].split(": ", 1)[1].split(" files sent", 1)[0])
+
+
+def grep_password(*folders: Path) -> list[str]:
+    needle = PASSWORD.encode("utf-8")
+    return [
+        str(p)
+        for folder in folders
+        for p in folder.rglob("*")
+        if p.is_file() and needle in p.read_bytes()
+    ]
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+def test_publish_to_a_folder_leaves_the_output_and_what_else_is_there(site: Site, tmp_path: Path):
+    target = tmp_path / "www"
+    (target / "uploads").mkdir(parents=True)
+    (target / ".htaccess").write_text("Options -Indexes\n", encoding="utf-8")
+    (target / "uploads/photo.jpg").write_bytes(b"staff's own")
+    result = site.publish(str(target), "--yes")
+    assert result.returncode == 0, result.stderr
+    published = {k: v for k, v in tree(target).items() if not k.startswith("uploads/")}
+    assert published == site.files()
+    assert (target / ".htaccess").read_text("utf-8") == "Options -Indexes\n"
+    assert (target / "uploads/photo.jpg").read_bytes() == b"staff's own"
+    assert not list(target.rglob("*.sitegen-part"))
+    # the manifest is a dot file: paths and digests only
+    manifest = (target / ".sitegen-manifest.json").read_text("utf-8")
+    assert f'"assets/{MAP_NAME}"' in manifest
+    assert hashlib.sha256(SVG.encode()).hexdigest() in manifest
+
+
+def test_ftp_first_publish_then_only_what_changed(site: Site, ftp_server: Server) -> None:
+    first = site.publish(ftp_server.url(), "--yes", env=FTP_ENV)
+    assert first.returncode == 0, first.stderr
+    on_server = ftp_server.files()
+    foreign = {".htaccess", "uploads/合影.jpg"}
+    assert {k: v for k, v in on_server.items() if k not in foreign} == site.files()
+    assert on_server["uploads/合影.jpg"] == b"\xff\xd8 a photo staff put there"
+    assert (ftp_server.root / "www/.htaccess").read_text("utf-8") == "Options -Indexes\n"
+    assert sent_count(first.stdout) == len(site.files())
+
+    again = site.publish(ftp_server.url(), "--yes", env=FTP_ENV)
+    assert again.returncode == 0, again.stderr
+    assert "is up to date" in again.stdout and "published to" not in again.stdout
+
+    # one notice edited and rebuilt: only the files that changed in output/ go up
+    before = site.files()
+    path = site.root / "content/notices/2026-11-17-垃圾分类.md"
+    path.write_text(path.read_text("utf-8").replace("7:00-9:00", "6:30-9:00"), encoding="utf-8")
+    site.build()
+    after = site.files()
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert 0 < len(changed) < len(after) / 2, changed
+    edit = site.publish(ftp_server.url(), "--yes", env=FTP_ENV)
+    assert edit.returncode == 0, edit.stderr
+    assert sent_count(edit.stdout) == len(changed)
+    assert {k: v for k, v in ftp_server.files().items() if k not in foreign} == after
+
+    # a deleted notice's page is removed, and nothing sitegen did not put there
+    (site.root / "content/notices/2026-11-16-义诊.md").unlink()
+    site.build()
+    gone = set(after) - set(site.files())
+    assert any(k.startswith("notices/") for k in gone), gone
+    removal = site.publish(ftp_server.url(), "--yes", env=FTP_ENV)
+    assert removal.returncode == 0, removal.stderr
+    on_server = ftp_server.files()
+    assert {k: v for k, v in on_server.items() if k not in foreign} == site.files()
+    assert "uploads/合影.jpg" in on_server
+    assert (ftp_server.root / "www/.htaccess").is_file()
+    assert not grep_password(ftp_server.root, site.root), "the password was written down"
+    assert PASSWORD not in first.stdout + first.stderr + edit.stdout + removal.stdout
+
+
+def test_dry_run_unconfirmed_and_too_many_deletions_change_nothing(
+    site: Site, ftp_server: Server
+) -> None:
+    untouched = ftp_server.files()
+    dry = site.publish(ftp_server.url(), "--dry-run", env=FTP_ENV)
+    assert dry.returncode == 0, dry.stderr
+    assert "plan for ftp://staff@127.0.0.1" in dry.stdout and "+ assets/" in dry.stdout
+    unasked = site.publish(ftp_server.url(), env=FTP_ENV)  # no terminal, no --yes
+    assert unasked.returncode == 1
+    assert "nothing was changed" in unasked.stderr and "--yes" in unasked.stderr
+    assert ftp_server.files() == untouched
+
+    assert site.publish(ftp_server.url(), "--yes", env=FTP_ENV).returncode == 0
+    published = ftp_server.files()
+    for path in (site.root / "content/notices").glob("2026-11-1[67]-*.md"):
+        path.unlink()
+    site.build()
+    deleting = len(set(published) - set(site.files()) - {".htaccess", "uploads/合影.jpg"})
+    refused = site.publish(ftp_server.url(), "--yes", "--max-deletes", "1", env=FTP_ENV)
+    assert refused.returncode == 1
+    assert f"deletes {deleting} files" in refused.stderr and "nothing was changed" in refused.stderr
+    assert ftp_server.files() == published
+
+
+def test_an_output_built_with_drafts_or_out_of_date_is_refused(site: Site, tmp_path: Path) -> None:
+    site.build("--drafts")
+    refused = site.publish(str(tmp_path / "www"), "--yes")
+    assert refused.returncode == 1
+    assert "was built with --drafts" in refused.stderr, refused.stderr
+    assert not (tmp_path / "www").exists()
+
+    site.build()
+    path = site.root / "content/notices/2026-11-17-垃圾分类.md"
+    path.write_text(path.read_text("utf-8") + "\n补充说明。\n", encoding="utf-8")
+    stale = site.publish(str(tmp_path / "www"), "--yes")
+    assert stale.returncode == 1
+    assert "out of date" in stale.stderr and "sitegen build" in stale.stderr
+    assert not (tmp_path / "www").exists()
+
+
+def test_a_publish_killed_mid_upload_is_finished_by_the_next(site: Site, tmp_path: Path) -> None:
+    """The server takes 64 KB/s, so the fonts alone take minutes; the publish is killed
+    a few seconds in. No file ever stands half-written under its real name."""
+    root = tmp_path / "slow-root"
+    (root / "www").mkdir(parents=True)
+    server, thread, slow = start_server(root, throttle=64 * 1024)
+    try:
+        wanted = site.files()
+        command = [
+            sys.executable, "-m", "sitegen", "publish", str(site.root), "--to", slow.url(),
+            "--now", NOW, "--yes",
+        ]  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(REPO), **FTP_ENV}
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        half_written = []
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline:
+            for path, data in slow.files().items():
+                if not path.endswith(".sitegen-part") and path in wanted and data != wanted[path]:
+                    half_written.append(path)
+            time.sleep(0.05)
+        process.kill()
+        process.wait(timeout=30)
+        landed = [p for p in slow.files() if not p.endswith(".sitegen-part")]
+        assert landed and len(landed) < len(wanted), "killed neither too early nor too late"
+        assert not half_written, half_written
+    finally:
+        server.close_all()
+        thread.join(timeout=10)
+    server, thread, fast = start_server(root)
+    try:
+        finished = publish(site.root, fast.url(), "--yes", env=FTP_ENV)
+        assert finished.returncode == 0, finished.stderr
+        assert fast.files() == wanted
+        left = [k for k in tree(root / "www", skip_dot=False) if k.endswith(".sitegen-part")]
+        assert not left, f"parts left on the server: {left}"
+    finally:
+        server.close_all()
+        thread.join(timeout=10)
+
+
+def test_a_gbk_ftp_server_gets_the_chinese_file_names_intact(site: Site, tmp_path: Path) -> None:
+    root = tmp_path / "gbk-root"
+    (root / "www").mkdir(parents=True)
+    server, thread, gbk = start_server(root, encoding="gbk")
+    try:
+        result = site.publish(gbk.url(query="?encoding=gbk"), "--yes", env=FTP_ENV)
+        assert result.returncode == 0, result.stderr
+        assert (root / "www/assets" / MAP_NAME).read_bytes() == SVG.encode()
+        assert gbk.files() == site.files()
+    finally:
+        server.close_all()
+        thread.join(timeout=10)
+
+
+def test_ftps_checks_the_certificate_and_encrypts(site: Site, tmp_path: Path) -> None:
+    from pyftpdlib.handlers import TLS_FTPHandler
+
+    cert = tmp_path / "server.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(cert), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    root = tmp_path / "tls-root"
+    (root / "www").mkdir(parents=True)
+    server, thread, tls = start_server(
+        root, TLS_FTPHandler, certfile=str(cert), tls_control_required=True, tls_data_required=True
+    )
+    try:
+        untrusted = site.publish(tls.url("ftps"), "--yes", env=FTP_ENV)
+        assert untrusted.returncode == 1
+        assert "cannot reach" in untrusted.stderr and "certificate" in untrusted.stderr
+        assert tls.files() == {}
+        trusted = site.publish(
+            tls.url("ftps"), "--yes", env={**FTP_ENV, "SSL_CERT_FILE": str(cert)}
+        )
+        assert trusted.returncode == 0, trusted.stderr
+        assert tls.files() == site.files()
+    finally:
+        server.close_all()
+        thread.join(timeout=10)
+
+
+def test_targets_in_site_yaml_and_passwords_refused(site: Site, tmp_path: Path) -> None:
+    config = site.root / "content/site.yaml"
+    original = config.read_text("utf-8")
+    config.write_text(original + f"publish:\n  local: {tmp_path / 'www'}\n", encoding="utf-8")
+    site.build()
+    named = site.publish("local", "--yes")
+    assert named.returncode == 0, named.stderr
+    assert tree(tmp_path / "www") == site.files()
+
+    config.write_text(
+        original + "publish:\n  host: ftp://staff:secret@ftp.example.org/www\n", encoding="utf-8"
+    )
+    checked = run_sitegen("check", str(site.root), "--now", NOW)
+    assert checked.returncode == 1
+    assert "content/site.yaml:" in checked.stderr and "holds a password" in checked.stderr
+    assert "SITEGEN_PUBLISH_PASSWORD" in checked.stderr and "secret" not in checked.stderr
+    on_command_line = site.publish("ftp://staff:secret@127.0.0.1/www", "--yes")
+    assert on_command_line.returncode == 1 and "secret" not in on_command_line.stderr
