@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -368,3 +369,161 @@ def test_targets_in_site_yaml_and_passwords_refused(site: Site, tmp_path: Path) 
     assert "SITEGEN_PUBLISH_PASSWORD" in checked.stderr and "secret" not in checked.stderr
     on_command_line = site.publish("ftp://staff:secret@127.0.0.1/www", "--yes")
     assert on_command_line.returncode == 1 and "secret" not in on_command_line.stderr
+
+
+# --- SFTP: Debian's OpenSSH server, started with a config, host key and user key of its own -----
+
+
+@dataclass
+class SshServer:
+    port: int
+    known_hosts: Path
+    user_key: Path
+    root: Path
+
+    def url(self) -> str:
+        return f"sftp://{os.environ.get('USER') or 'root'}@127.0.0.1:{self.port}{self.root}/www"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "SITEGEN_PUBLISH_KEY": str(self.user_key),
+            "SITEGEN_PUBLISH_KNOWN_HOSTS": str(self.known_hosts),
+            "SSH_AUTH_SOCK": "",
+        }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def ssh_server(tmp_path: Path) -> Iterator[SshServer]:
+    sshd = Path("/usr/sbin/sshd")
+    if not sshd.is_file():
+        pytest.fail("openssh-server missing: scripts/test installs it")
+    keys = tmp_path / "ssh"
+    keys.mkdir()
+    for name in ("host", "user"):
+        subprocess.run(
+            ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(keys / name)], check=True
+        )
+    (keys / "authorized_keys").write_text((keys / "user.pub").read_text(), encoding="utf-8")
+    port = free_port()
+    config = keys / "sshd_config"
+    config.write_text(
+        f"Port {port}\nListenAddress 127.0.0.1\nHostKey {keys / 'host'}\n"
+        f"AuthorizedKeysFile {keys / 'authorized_keys'}\nPasswordAuthentication no\n"
+        "KbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nStrictModes no\n"
+        f"PidFile {keys / 'sshd.pid'}\nSubsystem sftp internal-sftp\nUsePAM no\n",
+        encoding="utf-8",
+    )
+    Path("/run/sshd").mkdir(exist_ok=True)  # the privilege separation folder sshd wants
+    process = subprocess.Popen([str(sshd), "-D", "-e", "-f", str(config)], stderr=subprocess.PIPE)
+    host_key = (keys / "host.pub").read_text().split()
+    known = keys / "known_hosts"
+    known.write_text(f"[127.0.0.1]:{port} {host_key[0]} {host_key[1]}\n", encoding="utf-8")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    root = tmp_path / "sftp-root"
+    (root / "www/uploads").mkdir(parents=True)
+    (root / "www/uploads/合影.jpg").write_bytes(b"staff's photo")
+    yield SshServer(port, known, keys / "user", root)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_sftp_publish_checks_the_host_and_sends_only_what_changed(
+    site: Site, ssh_server: SshServer
+) -> None:
+    unknown = site.publish(
+        ssh_server.url(),
+        "--yes",
+        env={**ssh_server.env(), "SITEGEN_PUBLISH_KNOWN_HOSTS": str(ssh_server.root / "none")},
+    )
+    assert unknown.returncode == 1
+    assert "is not a known server" in unknown.stderr, unknown.stderr
+    assert not (ssh_server.root / "www/index.html").exists()
+
+    first = site.publish(ssh_server.url(), "--yes", env=ssh_server.env())
+    assert first.returncode == 0, first.stderr
+    on_server = tree(ssh_server.root / "www")
+    assert on_server.pop("uploads/合影.jpg") == b"staff's photo"
+    assert on_server == site.files()
+
+    path = site.root / "content/notices/2026-11-17-垃圾分类.md"
+    before = site.files()
+    path.write_text(path.read_text("utf-8").replace("7:00-9:00", "6:30-9:00"), encoding="utf-8")
+    site.build()
+    changed = {k for k, v in site.files().items() if before.get(k) != v}
+    again = site.publish(ssh_server.url(), "--yes", env=ssh_server.env())
+    assert again.returncode == 0, again.stderr
+    assert sent_count(again.stdout) == len(changed)
+    on_server = tree(ssh_server.root / "www")
+    on_server.pop("uploads/合影.jpg")
+    assert on_server == site.files()
+
+
+# --- S3: moto's S3-compatible server ----------------------------------------------------------
+
+
+@pytest.fixture
+def s3_server() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def bucket_files(endpoint: str, bucket: str, prefix: str) -> dict[str, tuple[bytes, str]]:
+    import boto3
+
+    client = boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key=PASSWORD,
+    )  # fmt: skip
+    found = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            got = client.get_object(Bucket=bucket, Key=item["Key"])
+            found[item["Key"].removeprefix(prefix)] = (got["Body"].read(), got["ContentType"])
+    return found
+
+
+def test_s3_publish_sends_what_changed_with_content_types(site: Site, s3_server: str) -> None:
+    import boto3
+
+    client = boto3.client(
+        "s3", endpoint_url=s3_server, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key=PASSWORD,
+    )  # fmt: skip
+    client.create_bucket(Bucket="qingxi-site")
+    client.put_object(Bucket="qingxi-site", Key="www/uploads/photo.jpg", Body=b"staff's")
+    target = f"s3://testing@qingxi-site/www?endpoint={s3_server}"
+    first = site.publish(target, "--yes", env=FTP_ENV)
+    assert first.returncode == 0, first.stderr
+    stored = bucket_files(s3_server, "qingxi-site", "www/")
+    assert stored.pop("uploads/photo.jpg")[0] == b"staff's"
+    manifest_entry = stored.pop(".sitegen-manifest.json")
+    assert PASSWORD.encode() not in manifest_entry[0]
+    assert {k: v[0] for k, v in stored.items()} == site.files()
+    assert stored["index.html"][1] == "text/html; charset=utf-8"
+    assert stored[f"assets/{MAP_NAME}"][1] == "image/svg+xml"
+
+    (site.root / "content/notices/2026-11-16-义诊.md").unlink()
+    site.build()
+    again = site.publish(target, "--yes", env=FTP_ENV)
+    assert again.returncode == 0, again.stderr
+    stored = bucket_files(s3_server, "qingxi-site", "www/")
+    stored.pop(".sitegen-manifest.json")
+    assert "uploads/photo.jpg" in stored
+    stored.pop("uploads/photo.jpg")
+    assert {k: v[0] for k, v in stored.items()} == site.files()

@@ -20,7 +20,7 @@ OPTIONS: dict[str, dict[str, tuple[str, ...] | None]] = {
     "ftp": {"encoding": None, "mode": ("passive", "active")},
     "ftps": {"encoding": None, "mode": ("passive", "active")},
     "sftp": {},
-    "s3": {"endpoint": None, "region": None},
+    "s3": {"endpoint": None, "region": None, "addressing": ("virtual", "path")},
 }
 PASSWORD_HINT = (
     "leave the password out of the address: sitegen asks for it when it publishes, "

@@ -44,4 +44,10 @@ def connect(target: Target, password: Callable[[], str], insecure: bool = False)
         from sitegen.publish.ftp import FtpTransport
 
         return FtpTransport(target, password, insecure)
-    raise NotImplementedError(f"{target.scheme}:// targets are not supported yet")
+    if target.scheme == "sftp":
+        from sitegen.publish.sftp import SftpTransport
+
+        return SftpTransport(target, password)
+    from sitegen.publish.s3 import S3Transport
+
+    return S3Transport(target, password)

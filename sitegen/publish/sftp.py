@@ -1,0 +1,156 @@
+"""Publishing over SFTP (SSH), with paramiko.
+
+The server must be known: its key is checked against ~/.ssh/known_hosts (or the
+file SITEGEN_PUBLISH_KNOWN_HOSTS names); an unknown server is asked about on a
+terminal, showing its key's fingerprint, and refused without one. Logging in
+uses, in turn, the key SITEGEN_PUBLISH_KEY names, an ssh agent, the keys in
+~/.ssh, and a password (SITEGEN_PUBLISH_PASSWORD, or asked) only if the server
+takes none of those.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import os
+import posixpath
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from sitegen.errors import UserError
+from sitegen.publish.targets import Target
+from sitegen.publish.transport import part_name
+
+KEY_VARIABLE = "SITEGEN_PUBLISH_KEY"
+KNOWN_HOSTS_VARIABLE = "SITEGEN_PUBLISH_KNOWN_HOSTS"
+TIMEOUT_S = 30
+
+
+def known_hosts_file() -> Path:
+    named = os.environ.get(KNOWN_HOSTS_VARIABLE)
+    return Path(named) if named else Path.home() / ".ssh" / "known_hosts"
+
+
+class SftpTransport:
+    def __init__(self, target: Target, password: Callable[[], str]) -> None:
+        import paramiko
+
+        self.client = paramiko.SSHClient()
+        hosts = known_hosts_file()
+        if hosts.is_file():
+            self.client.load_host_keys(str(hosts))
+        self.client.set_missing_host_key_policy(_AskOnATerminal(hosts))
+        key = os.environ.get(KEY_VARIABLE)
+        user = target.user or os.environ.get("USER", "")
+        try:
+            self._connect(target, user, key, password)
+        except paramiko.SSHException as err:  # told apart from faults of the network below
+            raise ConnectionError(f"SSH: {err}") from err
+        self.sftp = self.client.open_sftp()
+        self.base = target.path.rstrip("/")
+        self.folders: set[str] = set()
+        self._make_folders(self.base)
+
+    def _connect(
+        self, target: Target, user: str, key: str | None, password: Callable[[], str]
+    ) -> None:
+        import paramiko
+
+        try:
+            self.client.connect(
+                target.host,
+                target.port or 22,
+                username=user,
+                key_filename=key or None,
+                timeout=TIMEOUT_S,
+                banner_timeout=TIMEOUT_S,
+                auth_timeout=TIMEOUT_S,
+            )
+        except paramiko.AuthenticationException:
+            # No key the server takes: a password, if there is one to be had.
+            self.client.connect(
+                target.host,
+                target.port or 22,
+                username=user,
+                password=password(),
+                allow_agent=False,
+                look_for_keys=False,
+                timeout=TIMEOUT_S,
+            )
+
+    def _remote(self, path: str) -> str:
+        return f"{self.base}/{path}"
+
+    def _make_folders(self, folder: str) -> None:
+        if not folder or folder == "/" or folder in self.folders:
+            return
+        self._make_folders(posixpath.dirname(folder))
+        with contextlib.suppress(OSError):  # there already
+            self.sftp.mkdir(folder)
+        self.folders.add(folder)
+
+    def read(self, path: str) -> bytes | None:
+        received = io.BytesIO()
+        try:
+            self.sftp.getfo(self._remote(path), received)
+        except FileNotFoundError:
+            return None
+        except OSError as err:
+            if err.errno == errno.ENOENT:
+                return None
+            raise
+        return received.getvalue()
+
+    def write(self, path: str, data: bytes) -> None:
+        final = self._remote(path)
+        folder, name = posixpath.split(final)
+        self._make_folders(folder)
+        part = f"{folder}/{part_name(name)}"
+        self.sftp.putfo(io.BytesIO(data), part, file_size=len(data), confirm=True)
+        try:
+            self.sftp.posix_rename(part, final)  # OpenSSH's: replaces the old file in one step
+        except OSError:
+            with contextlib.suppress(OSError):
+                self.sftp.remove(final)
+            self.sftp.rename(part, final)
+
+    def delete(self, path: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.sftp.remove(self._remote(path))
+
+    def remove_empty_folders(self, folders: Iterable[str]) -> None:
+        for folder in sorted(set(folders), key=lambda f: f.count("/"), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: left as it is
+                self.sftp.rmdir(self._remote(folder))
+
+    def close(self) -> None:
+        self.sftp.close()
+        self.client.close()
+
+
+class _AskOnATerminal:
+    """An unknown server: ask on a terminal (and remember it in the known hosts file),
+    refuse without one."""
+
+    def __init__(self, hosts: Path) -> None:
+        self.hosts = hosts
+
+    def missing_host_key(self, client, hostname: str, key) -> None:
+        fingerprint = key.fingerprint if hasattr(key, "fingerprint") else key.get_base64()
+        if not sys.stdin.isatty():
+            raise UserError(
+                f"{hostname} is not a known server (its {key.get_name()} key is {fingerprint})",
+                f"check the key with the host's staff, then add it to {self.hosts} "
+                f"(ssh-keyscan), or publish once from a terminal to be asked",
+            )
+        answer = input(
+            f"{hostname} is not a known server; its {key.get_name()} key is {fingerprint}.\n"
+            "Is that the key your host gave you? [y/N] "
+        )
+        if answer.strip().lower() not in ("y", "yes", "是"):
+            raise UserError(f"{hostname}: the server's key was not accepted; nothing was sent")
+        client.get_host_keys().add(hostname, key.get_name(), key)
+        self.hosts.parent.mkdir(parents=True, exist_ok=True)
+        client.save_host_keys(str(self.hosts))
