@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.publish.targets import Target
-from sitegen.publish.transport import part_name
+from sitegen.publish.transport import deepest_first, part_name
 
 
 class FolderTransport:
@@ -36,7 +36,7 @@ class FolderTransport:
         (self.root / path).unlink(missing_ok=True)
 
     def remove_empty_folders(self, folders: Iterable[str]) -> None:
-        for folder in sorted(set(folders), key=lambda f: f.count("/"), reverse=True):
+        for folder in deepest_first(folders):
             with contextlib.suppress(OSError):  # not empty, or gone: left as it is
                 (self.root / folder).rmdir()
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import contextlib
 import ftplib
 import io
-import posixpath
 import ssl
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from sitegen.publish.targets import Target
-from sitegen.publish.transport import part_name
+from sitegen.publish.transport import RemoteTree
 
 TIMEOUT_S = 60
 
@@ -26,7 +25,9 @@ def _missing(err: ftplib.error_perm) -> bool:
     return str(err).startswith("550")
 
 
-class FtpTransport:
+class FtpTransport(RemoteTree):
+    refused = ftplib.error_perm
+
     def __init__(self, target: Target, password: Callable[[], str], insecure: bool = False) -> None:
         encoding = target.options.get("encoding", "utf-8")
         if target.scheme == "ftps":
@@ -48,21 +49,22 @@ class FtpTransport:
             with contextlib.suppress(ftplib.error_perm):  # servers that are UTF-8 anyway
                 self.ftp.sendcmd("OPTS UTF8 ON")
         self.ftp.set_pasv(target.options.get("mode", "passive") == "passive")
-        self.base = target.path.rstrip("/") or ""
-        self.folders: set[str] = set()
-        self._make_folders(self.base)
+        super().__init__(target.path)
 
-    def _remote(self, path: str) -> str:
-        return f"{self.base}/{path}"
+    def _mkdir(self, folder: str) -> None:
+        self.ftp.mkd(folder)
 
-    def _make_folders(self, folder: str) -> None:
-        """Make `folder` and those it is in, remembering which exist."""
-        if not folder or folder == "/" or folder in self.folders:
-            return
-        self._make_folders(posixpath.dirname(folder))
-        with contextlib.suppress(ftplib.error_perm):  # there already (said in several ways)
-            self.ftp.mkd(folder)
-        self.folders.add(folder)
+    def _upload(self, remote: str, data: bytes) -> None:
+        self.ftp.storbinary(f"STOR {remote}", io.BytesIO(data))
+
+    def _rename(self, source: str, destination: str) -> None:
+        self.ftp.rename(source, destination)
+
+    def _remove(self, remote: str) -> None:
+        self.ftp.delete(remote)
+
+    def _rmdir(self, remote: str) -> None:
+        self.ftp.rmd(remote)
 
     def read(self, path: str) -> bytes | None:
         received = io.BytesIO()
@@ -74,32 +76,12 @@ class FtpTransport:
             raise
         return received.getvalue()
 
-    def write(self, path: str, data: bytes) -> None:
-        final = self._remote(path)
-        folder, name = posixpath.split(final)
-        self._make_folders(folder)
-        part = f"{folder}/{part_name(name)}"
-        self.ftp.storbinary(f"STOR {part}", io.BytesIO(data))
-        try:
-            self.ftp.rename(part, final)
-        except ftplib.error_perm:
-            # Servers that will not rename over a file (IIS): the old one goes first, so
-            # for a moment there is none, but never one half-written.
-            with contextlib.suppress(ftplib.error_perm):
-                self.ftp.delete(final)
-            self.ftp.rename(part, final)
-
     def delete(self, path: str) -> None:
         try:
             self.ftp.delete(self._remote(path))
         except ftplib.error_perm as err:
             if not _missing(err):
                 raise
-
-    def remove_empty_folders(self, folders: Iterable[str]) -> None:
-        for folder in sorted(set(folders), key=lambda f: f.count("/"), reverse=True):
-            with contextlib.suppress(ftplib.error_perm):  # not empty: left as it is
-                self.ftp.rmd(self._remote(folder))
 
     def close(self) -> None:
         try:

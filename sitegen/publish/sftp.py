@@ -14,14 +14,13 @@ import contextlib
 import errno
 import io
 import os
-import posixpath
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.errors import UserError
 from sitegen.publish.targets import Target
-from sitegen.publish.transport import part_name
+from sitegen.publish.transport import RemoteTree
 
 KEY_VARIABLE = "SITEGEN_PUBLISH_KEY"
 KNOWN_HOSTS_VARIABLE = "SITEGEN_PUBLISH_KNOWN_HOSTS"
@@ -33,7 +32,9 @@ def known_hosts_file() -> Path:
     return Path(named) if named else Path.home() / ".ssh" / "known_hosts"
 
 
-class SftpTransport:
+class SftpTransport(RemoteTree):
+    refused = OSError
+
     def __init__(self, target: Target, password: Callable[[], str]) -> None:
         import paramiko
 
@@ -49,9 +50,7 @@ class SftpTransport:
         except paramiko.SSHException as err:  # told apart from faults of the network below
             raise ConnectionError(f"SSH: {err}") from err
         self.sftp = self.client.open_sftp()
-        self.base = target.path.rstrip("/")
-        self.folders: set[str] = set()
-        self._make_folders(self.base)
+        super().__init__(target.path)
 
     def _connect(
         self, target: Target, user: str, key: str | None, password: Callable[[], str]
@@ -80,16 +79,23 @@ class SftpTransport:
                 timeout=TIMEOUT_S,
             )
 
-    def _remote(self, path: str) -> str:
-        return f"{self.base}/{path}"
+    def _mkdir(self, folder: str) -> None:
+        self.sftp.mkdir(folder)
 
-    def _make_folders(self, folder: str) -> None:
-        if not folder or folder == "/" or folder in self.folders:
-            return
-        self._make_folders(posixpath.dirname(folder))
-        with contextlib.suppress(OSError):  # there already
-            self.sftp.mkdir(folder)
-        self.folders.add(folder)
+    def _upload(self, remote: str, data: bytes) -> None:
+        self.sftp.putfo(io.BytesIO(data), remote, file_size=len(data), confirm=True)
+
+    def _rename(self, source: str, destination: str) -> None:
+        try:
+            self.sftp.posix_rename(source, destination)  # OpenSSH's: replaces in one step
+        except OSError:
+            self.sftp.rename(source, destination)
+
+    def _remove(self, remote: str) -> None:
+        self.sftp.remove(remote)
+
+    def _rmdir(self, remote: str) -> None:
+        self.sftp.rmdir(remote)
 
     def read(self, path: str) -> bytes | None:
         received = io.BytesIO()
@@ -103,27 +109,9 @@ class SftpTransport:
             raise
         return received.getvalue()
 
-    def write(self, path: str, data: bytes) -> None:
-        final = self._remote(path)
-        folder, name = posixpath.split(final)
-        self._make_folders(folder)
-        part = f"{folder}/{part_name(name)}"
-        self.sftp.putfo(io.BytesIO(data), part, file_size=len(data), confirm=True)
-        try:
-            self.sftp.posix_rename(part, final)  # OpenSSH's: replaces the old file in one step
-        except OSError:
-            with contextlib.suppress(OSError):
-                self.sftp.remove(final)
-            self.sftp.rename(part, final)
-
     def delete(self, path: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             self.sftp.remove(self._remote(path))
-
-    def remove_empty_folders(self, folders: Iterable[str]) -> None:
-        for folder in sorted(set(folders), key=lambda f: f.count("/"), reverse=True):
-            with contextlib.suppress(OSError):  # not empty: left as it is
-                self.sftp.rmdir(self._remote(folder))
 
     def close(self) -> None:
         self.sftp.close()

@@ -4,8 +4,10 @@ file, and tidy folders left empty. One module per kind implements it."""
 
 from __future__ import annotations
 
+import contextlib
+import posixpath
 from collections.abc import Callable, Iterable
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from sitegen.publish.targets import Target
 
@@ -31,6 +33,62 @@ class Transport(Protocol):
 def part_name(name: str) -> str:
     """The temporary name a file goes up under: a dot name beside it."""
     return f".{name}{PART_SUFFIX}"
+
+
+def deepest_first(folders: Iterable[str]) -> list[str]:
+    return sorted(set(folders), key=lambda folder: folder.count("/"), reverse=True)
+
+
+class RemoteTree:
+    """What FTP and SFTP targets share: a base folder on the server, folders made as
+    they are needed, each file written under its part name and renamed into place.
+    A subclass gives the server's own operations, and `refused`, the error a server
+    answers a refused operation with."""
+
+    refused: ClassVar[type[Exception] | tuple[type[Exception], ...]]
+
+    def __init__(self, base: str) -> None:
+        self.base = base.rstrip("/")
+        self.folders: set[str] = set()
+        self._make_folders(self.base)
+
+    def _mkdir(self, folder: str) -> None: ...
+    def _upload(self, remote: str, data: bytes) -> None: ...
+    def _rename(self, source: str, destination: str) -> None: ...
+    def _remove(self, remote: str) -> None: ...
+    def _rmdir(self, remote: str) -> None: ...
+
+    def _remote(self, path: str) -> str:
+        return f"{self.base}/{path}"
+
+    def _make_folders(self, folder: str) -> None:
+        """Make `folder` and those it is in, remembering which exist."""
+        if not folder or folder == "/" or folder in self.folders:
+            return
+        self._make_folders(posixpath.dirname(folder))
+        with contextlib.suppress(self.refused):  # there already (said in several ways)
+            self._mkdir(folder)
+        self.folders.add(folder)
+
+    def write(self, path: str, data: bytes) -> None:
+        final = self._remote(path)
+        folder, name = posixpath.split(final)
+        self._make_folders(folder)
+        part = f"{folder}/{part_name(name)}"
+        self._upload(part, data)
+        try:
+            self._rename(part, final)
+        except self.refused:
+            # Servers that will not rename over a file (IIS): the old one goes first, so
+            # for a moment there is none, but never one half-written.
+            with contextlib.suppress(self.refused):
+                self._remove(final)
+            self._rename(part, final)
+
+    def remove_empty_folders(self, folders: Iterable[str]) -> None:
+        for folder in deepest_first(folders):
+            with contextlib.suppress(self.refused):  # not empty: left as it is
+                self._rmdir(self._remote(folder))
 
 
 def connect(target: Target, password: Callable[[], str], insecure: bool = False) -> Transport:
