@@ -527,3 +527,28 @@ def test_s3_publish_sends_what_changed_with_content_types(site: Site, s3_server:
     assert "uploads/photo.jpg" in stored
     stored.pop("uploads/photo.jpg")
     assert {k: v[0] for k, v in stored.items()} == site.files()
+
+
+def test_on_a_terminal_it_asks_first(site: Site, tmp_path: Path) -> None:
+    """With a terminal for its input, publish asks, and changes nothing unless told yes;
+    it leaves nothing in the temporary folder."""
+    import pty
+
+    target, system_tmp = tmp_path / "www", tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    for answer, published in ((b"n\n", False), (b"y\n", True)):
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sitegen", "publish", str(site.root), "--to", str(target), "--now", NOW],
+            stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(system_tmp)},
+        )  # fmt: skip
+        os.close(follower)
+        os.write(leader, answer)
+        out, err = process.communicate(timeout=120)
+        os.close(leader)
+        assert process.returncode == 0, err
+        assert b"publish to " in out and b"? [y/N]" in out
+        assert (target / "index.html").is_file() == published, out
+    assert tree(target) == site.files()
+    assert not list(system_tmp.iterdir())
