@@ -512,8 +512,9 @@ def test_s3_publish_sends_what_changed_with_content_types(site: Site, s3_server:
     assert first.returncode == 0, first.stderr
     stored = bucket_files(s3_server, "qingxi-site", "www/")
     assert stored.pop("uploads/photo.jpg")[0] == b"staff's"
-    manifest_entry = stored.pop(".sitegen-manifest.json")
-    assert PASSWORD.encode() not in manifest_entry[0]
+    stored.pop(".sitegen-manifest.json")
+    assert not [key for key, (data, _) in stored.items() if PASSWORD.encode() in data]
+    assert not grep_password(site.root), "the secret was written down"
     assert {k: v[0] for k, v in stored.items()} == site.files()
     assert stored["index.html"][1] == "text/html; charset=utf-8"
     assert stored[f"assets/{MAP_NAME}"][1] == "image/svg+xml"
