@@ -74,6 +74,26 @@ class BannerSpec:
 
 
 @dataclass(frozen=True)
+class Publicity:
+    """公示: the category whose notices are up for a set period, and its shortest length
+    (for example 低保 lists: at least 7 days)."""
+
+    category: str = "公示"
+    min_days: int = 7
+
+
+@dataclass(frozen=True)
+class Footer:
+    """What a public-sector site's footer carries: 主办单位, contact, the ICP 备案 number
+    and the 公安备案 number."""
+
+    host: str = ""
+    contact: str = ""
+    icp: str = ""
+    police: str = ""
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str
     base_url: str  # always ends with "/"
@@ -87,6 +107,8 @@ class SiteConfig:
     posters: PosterSpec = field(default_factory=PosterSpec)
     recent_poster_days: int = 7  # notices published this long ago or less get a poster
     print: PrintProfile = field(default_factory=PrintProfile)
+    publicity: Publicity = field(default_factory=Publicity)
+    footer: Footer = field(default_factory=Footer)
     # `publish:` in site.yaml: name -> (the target's address, its settings)
     publish: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
 

@@ -13,7 +13,14 @@ from sitegen.content import schemas
 from sitegen.content.fields import FieldReader
 from sitegen.content.yamlnodes import Map, Node, Scalar, YamlSyntaxError, parse_yaml
 from sitegen.errors import Diagnostics
-from sitegen.model import DEFAULT_CATEGORIES, PosterSpec, PrintProfile, SiteConfig
+from sitegen.model import (
+    DEFAULT_CATEGORIES,
+    Footer,
+    PosterSpec,
+    PrintProfile,
+    Publicity,
+    SiteConfig,
+)
 
 
 def read_yaml(text: str, reader: FieldReader, first_line: int = 1) -> Node | None:
@@ -100,4 +107,6 @@ def parse_config(
         recent_poster_days=recent_days,
         print=PrintProfile(**printing),
         publish=values.get("publish", {}),
+        publicity=Publicity(**values.get("publicity", {})),
+        footer=Footer(**values.get("footer", {})),
     )

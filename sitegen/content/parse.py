@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -32,6 +33,7 @@ from sitegen.model import (
     OrgBody,
     Page,
     PosterSpec,
+    Publicity,
     SiteConfig,
     StaffMember,
 )
@@ -188,6 +190,7 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
         )
     if "title" not in values or "date" not in values or len(ctx.diagnostics.errors) > errors_before:
         return None
+    _check_publicity(values, node, reader, ctx.config.publicity)
     return Notice(
         slug=slug,
         title=values["title"],
@@ -211,6 +214,36 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
         poster_asked=values.get("poster", False) is not False,
         extra=values.get("extra") or {},
     )
+
+
+def _check_publicity(
+    values: dict, node: Node | None, reader: FieldReader, publicity: Publicity
+) -> None:
+    """A 公示 is up for a set period, at least `publicity.min_days` days (counting the
+    first and the last); inspectors check it. Warnings, not errors: a missing date
+    must not stop the rest of the site from being published."""
+    if values.get("category") != publicity.category:
+        return
+    first = values["date"].date()
+    shortest = (first + timedelta(days=publicity.min_days - 1)).isoformat()
+    expires = values.get("expires")
+    if expires is None:
+        reader.diagnostics.warning(
+            reader.where(key_line(node, "category")),
+            f"a {publicity.category} is up for a set period (公示期), and this one has no `expires`",
+            f"add `expires: {shortest}` (at least {publicity.min_days} days), or later",
+        )
+        return
+    last = (expires - timedelta(microseconds=1)).date()
+    days = (last - first).days + 1
+    if days < publicity.min_days:
+        reader.diagnostics.warning(
+            reader.where(key_line(node, "expires")),
+            f"the 公示期 is {days} days ({first.isoformat()} to {last.isoformat()}), shorter "
+            f"than the {publicity.min_days} days a {publicity.category} must be up",
+            f"set `expires: {shortest}` or later (`publicity: min_days` in site.yaml sets "
+            "the shortest)",
+        )
 
 
 def _poster(

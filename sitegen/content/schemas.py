@@ -6,6 +6,8 @@ declared here is an unknown key, reported with a "did you mean".
 
 from __future__ import annotations
 
+import re
+
 from sitegen.content.fields import (
     Field,
     Invalid,
@@ -123,6 +125,32 @@ POSTERS_SCHEMA = {
 }
 
 
+ICP_NUMBER = re.compile(r"[\u4e00-\u9fff]ICP[备证]\d{6,10}号(-\d+)?")
+POLICE_NUMBER = re.compile(r"[\u4e00-\u9fff]公网安备\s*(\d{14})号")
+
+
+def icp_number(node: Node, reader) -> str:
+    """An ICP 备案 number as MIIT issues it: 浙ICP备12345678号, or with -1 for a site."""
+    value = text(node, reader).strip()
+    if not ICP_NUMBER.fullmatch(value):
+        raise Invalid(
+            f"`{value}` is not an ICP 备案 number",
+            "copy it as the record shows it, for example 浙ICP备12345678号-1",
+        )
+    return value
+
+
+def police_number(node: Node, reader) -> str:
+    """A 公安备案 number: 浙公网安备 33010602000000号 (14 digits)."""
+    value = text(node, reader).strip()
+    if not POLICE_NUMBER.fullmatch(value):
+        raise Invalid(
+            f"`{value}` is not a 公安备案 number",
+            "copy it as the record shows it, for example 浙公网安备 33010602000001号 (14 digits)",
+        )
+    return value
+
+
 def publish_targets(node: Node, reader) -> dict[str, tuple[str, dict[str, str]]]:
     """`publish:`: each target's name and its address (`NAME: URL`), or a map of the
     address and its settings (`NAME: {url: …, encoding: gbk}`), checked as a target."""
@@ -162,6 +190,20 @@ SITE = {
     "posters": Field(poster_map(POSTERS_SCHEMA, "`posters`")),
     "print": Field(record(PRINT_SCHEMA, "`print`")),
     "publish": Field(publish_targets),
+    "publicity": Field(
+        record({"category": Field(text), "min_days": Field(positive(whole_number))}, "`publicity`")
+    ),
+    "footer": Field(
+        record(
+            {
+                "host": Field(text),
+                "contact": Field(text),
+                "icp": Field(icp_number),
+                "police": Field(police_number),
+            },
+            "`footer`",
+        )
+    ),
 }
 
 NOTICE = {

@@ -12,13 +12,18 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from sitegen.errors import UserError
-from sitegen.model import Campaign, Document, Notice, Theme
+from sitegen.model import REF_SCHEME, Campaign, Document, Notice, SiteConfig, Theme
 from sitegen.outputs.charts import households_chart
 from sitegen.outputs.plan import Reads
 from sitegen.site import urls
 from sitegen.site.urls import static_path
 from sitegen.site.view import SiteView
 
+SHAREABLE = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+_SHAREABLE_REF = re.compile(
+    r'<img\b[^>]*\bsrc="' + re.escape(REF_SCHEME) + r'([^"#]+\.(?:png|jpe?g|gif|webp))"',
+    re.IGNORECASE,
+)
 _HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
 _REMOTE_IMAGE = re.compile(r'<img\b[^>]*\bsrc="(?:https?:)?//[^>]*>', re.IGNORECASE)
 _ALT = re.compile(r'\balt="([^"]*)"')
@@ -34,6 +39,21 @@ def cn_date(moment: datetime) -> str:
 def until(end: datetime) -> str:
     """The last day covered by an exclusive end moment (`expires`, a campaign's `end`)."""
     return cn_date(end - timedelta(seconds=1))
+
+
+def publicity_period(notice: Notice, config: SiteConfig) -> str | None:
+    """ "公示期：2026年11月24日至2026年12月1日" for a 公示 with its end, else None."""
+    if notice.category != config.publicity.category or notice.expires is None:
+        return None
+    return f"公示期：{cn_date(notice.date)}至{until(notice.expires)}"
+
+
+POLICE_RECORD = "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode="
+
+
+def police_record_url(number: str) -> str:
+    """The record page of a 公安备案 number (浙公网安备 33010602000001号 -> its 14 digits)."""
+    return POLICE_RECORD + "".join(char for char in number if char.isdigit())
 
 
 def palette_css(theme: Theme) -> str:
@@ -103,6 +123,20 @@ class Renderer:
     def has_poster(self, notice: Notice) -> bool:
         """Whether the build makes the notice's poster (see site/posting.py)."""
         return self.with_print and notice in self.view.posters
+
+    def share_image(self, item: Document | None, theme: Theme) -> str | None:
+        """The picture apps show with a shared link (og:image), as an absolute address:
+        the item's first picture, else the theme's logo; only pictures every app can
+        show (not SVG)."""
+        base = self.view.config.base_url
+        if item is not None:
+            for ref in _SHAREABLE_REF.findall(item.body_html):
+                if ref in self.targets:
+                    return urls.canonical(base, self.targets[ref])
+        logo = theme.logo_path
+        if logo and logo.lower().endswith(SHAREABLE):
+            return urls.canonical(base, logo)
+        return None
 
     def stylesheets(self, theme: Theme) -> list[str]:
         """The built-in `style.css`, then each theme's `theme.css`, parent before child."""
@@ -199,6 +233,9 @@ class Renderer:
             "body": body,
             "body_html": body_html,
             "until": until,
+            "publicity_period": lambda notice: publicity_period(notice, view.config),
+            "police_record_url": police_record_url,
+            "share_image": lambda item=None: self.share_image(item, theme),
             "stylesheets": [url(path) for path in self.stylesheets(theme)],
             "households_chart": lambda: households_chart(seen.communities),
             "cn_date": cn_date,

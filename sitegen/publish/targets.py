@@ -73,7 +73,9 @@ def parse_target(text: str, options: dict[str, str] | None = None) -> Target:
             "use a folder, file://, ftp://, ftps://, sftp:// or s3://",
         )
     if parts.password is not None:
-        raise TargetError("the address holds a password (after the user name and `:`)", PASSWORD_HINT)
+        raise TargetError(
+            "the address holds a password (after the user name and `:`)", PASSWORD_HINT
+        )
     settings = dict(parse_qsl(parts.query, keep_blank_values=True))
     settings.update(options or {})
     _check_options(scheme, settings)

@@ -1,0 +1,70 @@
+"""长者模式 in Debian's chromium: the switch enlarges the type, and the choice survives
+a reload, from disk and over HTTP under a sub-path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import CHROMIUM_ARGS, SiteServer
+
+FONT_SIZE = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_bin: str, tmp_path_factory: pytest.TempPathFactory):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("elder-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=chromium_bin,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            locale="zh-CN",
+            viewport={"width": 390, "height": 844},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def check_switch(browser, url: str) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(url, wait_until="load")
+        toggle = page.locator("#elder-toggle")
+        assert toggle.is_visible(), "the 长者模式 switch is hidden"
+        assert toggle.get_attribute("aria-pressed") == "false"
+        plain = page.evaluate(FONT_SIZE)
+        toggle.click()
+        larger = page.evaluate(FONT_SIZE)
+        assert larger >= plain * 1.2, (plain, larger)
+        assert toggle.get_attribute("aria-pressed") == "true"
+        height = toggle.bounding_box()["height"]
+        assert height >= 44, f"the switch is {height} px high"
+        page.reload(wait_until="load")
+        assert page.evaluate(FONT_SIZE) == larger, "the choice did not survive a reload"
+        assert page.locator("#elder-toggle").get_attribute("aria-pressed") == "true"
+        page.locator("#elder-toggle").click()
+        page.reload(wait_until="load")
+        assert page.evaluate(FONT_SIZE) == plain
+    finally:
+        page.close()
+    assert not errors, errors
+
+
+def test_elder_mode_from_disk(browser, built_site: Path) -> None:
+    check_switch(browser, (built_site / "index.html").as_uri())
+    check_switch(browser, next((built_site / "notices").glob("*/index.html")).as_uri())
+
+
+def test_elder_mode_over_http_under_a_sub_path(
+    browser, site_server: SiteServer, built_site: Path
+) -> None:
+    check_switch(browser, site_server.url_for(built_site / "index.html"))

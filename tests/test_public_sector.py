@@ -1,0 +1,131 @@
+"""What inspectors of a Chinese public-sector site look for: 公示期 and the 备案 footer."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import NOW, REPO, run_sitegen
+from lxml import html as lxml_html
+from test_print import squeeze, text
+
+SITE_YAML = """\
+title: 测试县社区办
+base_url: https://example.org/sq/
+issuer: 测试县社区建设办公室
+footer:
+  host: 测试县社区建设办公室
+  contact: 电话 0571-0000-0000
+  icp: 浙ICP备00000000号-1
+  police: 浙公网安备 33000000000001号
+"""
+
+
+def publicity_notice(expires: str | None) -> str:
+    ends = f"expires: {expires}\n" if expires else ""
+    return (
+        "---\ntitle: 关于2026年11月拟新增低保对象的公示\ndate: 2026-11-18 09:00\n"
+        f"{ends}communities: [huashan]\ncategory: 公示\n---\n"
+        "| 姓名 | 户籍地址 |\n|---|---|\n| 王某某 | 华山社区 |\n\n对公示对象有异议的，请在公示期内反映。\n"
+    )
+
+
+def test_a_short_publicity_period_warns_and_the_period_is_shown(make_site) -> None:
+    site = make_site({"content/notices/2026-11-18-dibao.md": publicity_notice("2026-11-20")})
+    result = run_sitegen("build", str(site), "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/notices/2026-11-18-dibao.md:4: warning: the 公示期 is 3 days "
+        "(2026-11-18 to 2026-11-20), shorter than the 7 days a 公示 must be up" in result.stderr
+    ), result.stderr
+    assert "set `expires: 2026-11-24` or later" in result.stderr
+    page = (site / "output/notices/2026-11-18-dibao/index.html").read_text("utf-8")
+    row = lxml_html.fromstring(page).find_class("publicity")[0].text_content()
+    assert squeeze(row) == "公示期2026年11月18日至2026年11月20日"
+    poster = site / "output/print/posters/2026-11-18-dibao.pdf"
+    assert "公示期：2026年11月18日至2026年11月20日" in squeeze(text(poster))
+
+    long_enough = make_site({"content/notices/2026-11-18-dibao.md": publicity_notice("2026-11-24")})
+    result = run_sitegen("check", str(long_enough), "--now", NOW)
+    assert result.returncode == 0 and "公示期" not in result.stderr, result.stderr
+
+
+def test_a_publicity_notice_without_an_end_and_the_site_setting(make_site) -> None:
+    site = make_site({"content/notices/2026-11-18-dibao.md": publicity_notice(None)})
+    result = run_sitegen("check", str(site), "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/notices/2026-11-18-dibao.md:5: warning: a 公示 is up for a set period (公示期), "
+        "and this one has no `expires`" in result.stderr
+    ), result.stderr
+    assert "add `expires: 2026-11-24`" in result.stderr
+
+    three_days = make_site(
+        {
+            "content/site.yaml": SITE_YAML + "publicity:\n  min_days: 3\n",
+            "content/notices/2026-11-18-dibao.md": publicity_notice("2026-11-20"),
+        }
+    )
+    result = run_sitegen("check", str(three_days), "--now", NOW)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+
+
+def test_the_footer_names_the_host_and_links_both_records_on_every_page(make_site) -> None:
+    site = make_site({"content/site.yaml": SITE_YAML})
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 0, result.stderr
+    pages = sorted((site / "output").rglob("*.html"))
+    forwarding = {p for p in pages if p.relative_to(site / "output").parts[0] == "n"}
+    assert len(pages) - len(forwarding) > 10
+    for page in sorted(set(pages) - forwarding):
+        footer = lxml_html.parse(str(page)).getroot().find_class("site-footer")
+        assert footer, page
+        links = {a.text_content().strip(): a.get("href") for a in footer[0].iter("a")}
+        assert links["浙ICP备00000000号-1"] == "https://beian.miit.gov.cn/", page
+        assert links["浙公网安备 33000000000001号"] == (
+            "http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=33000000000001"
+        ), page
+        assert "主办单位：测试县社区建设办公室" in footer[0].text_content()
+
+
+def test_record_numbers_written_wrong_are_errors_with_the_form(make_site) -> None:
+    site = make_site(
+        {"content/site.yaml": SITE_YAML.replace("浙ICP备00000000号-1", "ICP 00000000")}
+    )
+    result = run_sitegen("check", str(site), "--now", NOW)
+    assert result.returncode == 1
+    assert re.search(
+        r"content/site\.yaml:7: error: `icp`: `ICP 00000000` is not an ICP 备案 number",
+        result.stderr,
+    ), result.stderr
+    assert "for example 浙ICP备12345678号-1" in result.stderr
+
+
+def test_every_page_of_the_example_has_its_records_share_tags_and_the_elder_switch() -> None:
+    """On the golden tree of the example (tests/expected): every page but the forwarding
+    ones (`n/<id>/`), which only send the browser on."""
+    expected = REPO / "tests/expected"
+    pages = [p for p in sorted(expected.rglob("*.html")) if p.relative_to(expected).parts[0] != "n"]
+    assert len(pages) > 100
+    problems = []
+    for page in pages:
+        root = lxml_html.parse(str(page)).getroot()
+        where = page.relative_to(expected).as_posix()
+        shared = {
+            m.get("property"): m.get("content") for m in root.iter("meta") if m.get("property")
+        }
+        for tag in ("og:title", "og:url", "og:site_name", "og:type"):
+            if not shared.get(tag):
+                problems.append(f"{where}: no {tag}")
+        if shared.get("og:url") and not shared["og:url"].startswith(
+            "https://www.qingxi-shequ.example/"
+        ):
+            problems.append(f"{where}: og:url {shared['og:url']} is not absolute")
+        if not root.xpath('//footer//a[@href="https://beian.miit.gov.cn/"]'):
+            problems.append(f"{where}: no ICP link in the footer")
+        if not root.xpath('//button[@id="elder-toggle"]'):
+            problems.append(f"{where}: no 长者模式 switch")
+    assert not problems, "\n".join(problems[:20])
+    notice = lxml_html.parse(str(expected / "notices/2026-11-18-water-outage/index.html")).getroot()
+    described = {m.get("property"): m.get("content") for m in notice.iter("meta")}
+    assert described["og:type"] == "article"
+    assert described["og:description"].startswith("各位居民：接县供水公司通知")
