@@ -314,3 +314,25 @@ def site_server(built_site: Path) -> Iterator[SiteServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+# Module scope: the browser (and Playwright's event loop) is gone before other test
+# files start their own.
+@pytest.fixture(scope="module")
+def browser_context(chromium_bin: str, tmp_path_factory: pytest.TempPathFactory):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=chromium_bin,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            locale="zh-CN",
+            viewport={"width": 390, "height": 844},
+        )
+        try:
+            yield context
+        finally:
+            context.close()

@@ -5,35 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from .conftest import CHROMIUM_ARGS, SiteServer
+from .conftest import SiteServer
 
 FONT_SIZE = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_bin: str, tmp_path_factory: pytest.TempPathFactory):
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("elder-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=chromium_bin,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            locale="zh-CN",
-            viewport={"width": 390, "height": 844},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-
-
-def check_switch(browser, url: str) -> None:
-    page = browser.new_page()
+def check_switch(browser_context, url: str) -> None:
+    page = browser_context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
@@ -59,12 +37,12 @@ def check_switch(browser, url: str) -> None:
     assert not errors, errors
 
 
-def test_elder_mode_from_disk(browser, built_site: Path) -> None:
-    check_switch(browser, (built_site / "index.html").as_uri())
-    check_switch(browser, next((built_site / "notices").glob("*/index.html")).as_uri())
+def test_elder_mode_from_disk(browser_context, built_site: Path) -> None:
+    check_switch(browser_context, (built_site / "index.html").as_uri())
+    check_switch(browser_context, next((built_site / "notices").glob("*/index.html")).as_uri())
 
 
 def test_elder_mode_over_http_under_a_sub_path(
-    browser, site_server: SiteServer, built_site: Path
+    browser_context, site_server: SiteServer, built_site: Path
 ) -> None:
-    check_switch(browser, site_server.url_for(built_site / "index.html"))
+    check_switch(browser_context, site_server.url_for(built_site / "index.html"))

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from .conftest import CHROMIUM_ARGS, REPO_ROOT, NoticeSource, SiteServer
+from .conftest import REPO_ROOT, NoticeSource, SiteServer
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -720,28 +720,6 @@ def sample_pages(
         f"communities/<slug>/index.html, campaigns/<slug>/index.html)"
     )
     return chosen
-
-
-# Module scope: the browser (and Playwright's event loop) is gone before other test
-# files start their own.
-@pytest.fixture(scope="module")
-def browser_context(chromium_bin: str, tmp_path_factory: pytest.TempPathFactory):
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=chromium_bin,
-            args=CHROMIUM_ARGS,
-            headless=True,
-            locale="zh-CN",
-            viewport={"width": 390, "height": 844},
-        )
-        try:
-            yield context
-        finally:
-            context.close()
 
 
 AXE_RUN = """async () => {
