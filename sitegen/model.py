@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -159,6 +159,21 @@ class Document:
         return self.source.as_posix().removeprefix("content/")
 
 
+VALIDITY = ("有效", "失效", "废止")
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """政府信息公开: the metadata a disclosed item carries, as the standard table shows it."""
+
+    index_no: str = ""  # 索引号
+    topic: str = ""  # 主题分类
+    publisher: str = ""  # 发布机构 (in full); the notice's issuer when not given
+    written: date | None = None  # 成文日期: a day (a moment would come back from the cache in UTC)
+    doc_no: str = ""  # 发文字号, e.g. 清社建〔2026〕12号
+    validity: str = "有效"  # 有效性
+
+
 @dataclass(frozen=True)
 class Notice(Document):
     date: datetime
@@ -173,6 +188,7 @@ class Notice(Document):
     issuer: str = ""
     poster: PosterSpec | None = None  # None: no poster
     poster_asked: bool = False  # `poster: true` or a map: a poster while current, always
+    disclosure: Disclosure | None = None  # 信息公开 metadata, if the notice is a disclosed item
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

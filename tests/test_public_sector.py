@@ -129,3 +129,61 @@ def test_every_page_of_the_example_has_its_records_share_tags_and_the_elder_swit
     described = {m.get("property"): m.get("content") for m in notice.iter("meta")}
     assert described["og:type"] == "article"
     assert described["og:description"].startswith("各位居民：接县供水公司通知")
+
+
+def disclosed_notice(doc_no: str) -> str:
+    return (
+        "---\ntitle: 关于调整社区服务中心开放时间的通知\ndate: 2026-11-18 09:00\n"
+        "communities: [huashan]\ncategory: 通知\ndisclosure:\n"
+        "  index_no: 11330000MB0000000X/2026-00031\n  topic: 便民服务\n"
+        f"  written: 2026-11-15\n  doc_no: {doc_no}\n---\n自12月1日起，服务中心周六上午开放。\n"
+    )
+
+
+def test_a_disclosed_notice_has_its_table_and_is_in_the_catalogue(make_site) -> None:
+    site = make_site(
+        {"content/notices/2026-11-18-kaifang.md": disclosed_notice("测社建〔2026〕31号")}
+    )
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 0, result.stderr
+    page = lxml_html.parse(str(site / "output/notices/2026-11-18-kaifang/index.html")).getroot()
+    rows = {
+        row.find("th").text_content(): row.find("td").text_content()
+        for row in page.find_class("disclosure")[0].iter("tr")
+    }
+    assert rows == {
+        "索引号": "11330000MB0000000X/2026-00031",
+        "主题分类": "便民服务",
+        "发布机构": "测试县社区建设办公室",
+        "成文日期": "2026年11月15日",
+        "发文字号": "测社建〔2026〕31号",
+        "发布日期": "2026年11月18日",
+        "有效性": "有效",
+    }
+    catalogue = lxml_html.parse(str(site / "output/disclosure/index.html")).getroot()
+    assert [h.text_content() for h in catalogue.iter("h2")] == ["便民服务"]
+    assert catalogue.find_class("catalogue-table")[0].find("caption").text_content() == "2026年"
+    assert "关于调整社区服务中心开放时间的通知" in catalogue.text_content()
+    footer = lxml_html.parse(str(site / "output/index.html")).getroot().find_class("site-footer")[0]
+    assert "信息公开目录" in footer.text_content()
+    # without a disclosed notice there is no catalogue, and no link to one
+    (site / "content/notices/2026-11-18-kaifang.md").unlink()
+    assert run_sitegen("build", str(site), "--now", NOW, "--no-print").returncode == 0
+    assert not (site / "output/disclosure").exists()
+    footer = lxml_html.parse(str(site / "output/index.html")).getroot().find_class("site-footer")[0]
+    assert "信息公开目录" not in footer.text_content()
+
+
+def test_a_document_number_with_the_wrong_brackets_gets_the_fix(make_site) -> None:
+    site = make_site(
+        {"content/notices/2026-11-18-kaifang.md": disclosed_notice("测社建[2026]31号")}
+    )
+    result = run_sitegen("check", str(site), "--now", NOW)
+    assert result.returncode == 1
+    assert (
+        "content/notices/2026-11-18-kaifang.md:10: error: `doc_no`: `测社建[2026]31号` is not a 发文字号"
+        in result.stderr
+    ), result.stderr
+    assert (
+        "the year goes in 六角括号 〔〕, not [] or (): write `测社建〔2026〕31号`" in result.stderr
+    )

@@ -28,6 +28,7 @@ from sitegen.model import (
     Body,
     Campaign,
     Community,
+    Disclosure,
     Notice,
     Office,
     OrgBody,
@@ -212,8 +213,18 @@ def parse_notice(text: str, source: Path, content_path: str, ctx: ParseContext) 
         issuer=values.get("issuer") or ctx.config.issuer,
         poster=_poster(values.get("poster", True), ctx.config.posters, node, reader),
         poster_asked=values.get("poster", False) is not False,
+        disclosure=_disclosure(values, ctx.config.issuer),
         extra=values.get("extra") or {},
     )
+
+
+def _disclosure(values: dict, default_issuer: str) -> Disclosure | None:
+    if "disclosure" not in values:
+        return None
+    given = dict(values["disclosure"])
+    if "written" in given:
+        given["written"] = given["written"].date()
+    return Disclosure(**{"publisher": values.get("issuer") or default_issuer, **given})
 
 
 def _check_publicity(

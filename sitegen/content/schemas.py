@@ -24,7 +24,14 @@ from sitegen.content.fields import (
     whole_number,
 )
 from sitegen.content.yamlnodes import Map, Node, Scalar
-from sitegen.model import GONGWEN_PAPER, ORIENTATIONS, PAPERS, POSTER_STYLES, PRINT_PROFILES
+from sitegen.model import (
+    GONGWEN_PAPER,
+    ORIENTATIONS,
+    PAPERS,
+    POSTER_STYLES,
+    PRINT_PROFILES,
+    VALIDITY,
+)
 
 paper = one_of(*PAPERS)
 orientation = one_of(*ORIENTATIONS)
@@ -151,6 +158,34 @@ def police_number(node: Node, reader) -> str:
     return value
 
 
+DOC_NO = re.compile(r"\S+〔\d{4}〕\d+号")
+_WRONG_BRACKETS = re.compile(r"[\[［(（【]\s*(\d{4})\s*[\]］)）】]")
+
+
+def doc_no(node: Node, reader) -> str:
+    """A 发文字号 as GB/T 9704 writes it: 机关代字〔年份〕序号号, the year in 〔〕."""
+    value = text(node, reader).strip()
+    if DOC_NO.fullmatch(value):
+        return value
+    fixed = _WRONG_BRACKETS.sub(r"〔\1〕", value)
+    hint = (
+        f"the year goes in 六角括号 〔〕, not [] or (): write `{fixed}`"
+        if fixed != value and DOC_NO.fullmatch(fixed)
+        else "write it as 机关代字〔年份〕序号号, for example 清社建〔2026〕12号"
+    )
+    raise Invalid(f"`{value}` is not a 发文字号", hint)
+
+
+DISCLOSURE = {
+    "index_no": Field(text),
+    "topic": Field(text),
+    "publisher": Field(text),
+    "written": Field(moment),
+    "doc_no": Field(doc_no),
+    "validity": Field(one_of(*VALIDITY)),
+}
+
+
 def publish_targets(node: Node, reader) -> dict[str, tuple[str, dict[str, str]]]:
     """`publish:`: each target's name and its address (`NAME: URL`), or a map of the
     address and its settings (`NAME: {url: …, encoding: gbk}`), checked as a target."""
@@ -219,6 +254,7 @@ NOTICE = {
     "draft": Field(boolean),
     "issuer": Field(text),
     "poster": Field(poster_setting),
+    "disclosure": Field(record(DISCLOSURE, "`disclosure`")),
     "summary": Field(text),
     "slug": Field(text),
     "extra": Field(free_form),

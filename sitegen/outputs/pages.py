@@ -53,6 +53,10 @@ def plan_pages(renderer: Renderer) -> list[Output]:
             "campaigns.html",
         ),
     ]
+    if view.has_disclosures:
+        outputs.append(
+            _html(renderer, urls.DISCLOSURE_CATALOGUE, "the 信息公开目录", "disclosure.html")
+        )
     for kind in ("category", "tag"):
         outputs.append(
             _html(

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LIST_FOLDERS = ("archive/", "categories/", "tags/", "communities/", "campaigns/", "page/")
+LIST_FOLDERS = (
+    "archive/",
+    "categories/",
+    "tags/",
+    "communities/",
+    "campaigns/",
+    "page/",
+    "disclosure/",
+)
 
 
 @dataclass(frozen=True)

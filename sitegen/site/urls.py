@@ -27,6 +27,7 @@ INDEX = "index.html"
 
 
 POSTING_LIST = "print/boards/index.pdf"
+DISCLOSURE_CATALOGUE = "disclosure/index.html"  # 信息公开目录
 
 
 def poster_path(notice: Notice) -> str:

@@ -51,6 +51,27 @@ class SiteView:
         return [n for n in self.current if not (n.urgent or n.pinned)][: self.config.per_page]
 
     @cached_property
+    def disclosure_catalogue(self) -> list[tuple[str, list[tuple[int, list[Notice]]]]]:
+        """The 信息公开目录: the disclosed notices by topic, then by year (of 成文日期,
+        else of publication), newest year first."""
+        by_topic: dict[str, dict[int, list[Notice]]] = {}
+        for notice in self.notices:
+            if notice.disclosure is not None:
+                year = (notice.disclosure.written or notice.date).year
+                topic = notice.disclosure.topic or "其他"
+                by_topic.setdefault(topic, {}).setdefault(year, []).append(notice)
+        return [
+            (topic, sorted(years.items(), reverse=True))
+            for topic, years in sorted(by_topic.items())
+        ]
+
+    @cached_property
+    def has_disclosures(self) -> bool:
+        """Whether there is a 信息公开目录 (every page's footer links it, so every page
+        reads this and not the catalogue itself)."""
+        return any(notice.disclosure is not None for notice in self.notices)
+
+    @cached_property
     def expired(self) -> list[Notice]:
         return [n for n in self.notices if self.state(n) is State.EXPIRED]
 
