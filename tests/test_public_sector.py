@@ -124,6 +124,17 @@ def test_every_page_of_the_example_has_its_records_share_tags_and_the_elder_swit
             problems.append(f"{where}: no ICP link in the footer")
         if not root.xpath('//button[@id="elder-toggle"]'):
             problems.append(f"{where}: no 长者模式 switch")
+        icons = root.xpath('//link[@rel="icon"]/@href')
+        base = "https://www.qingxi-shequ.example/"  # the 404 page's links are absolute
+        icon = (
+            expected / icons[0].removeprefix(base)
+            if icons and icons[0].startswith(base)
+            else page.parent / (icons[0] if icons else "missing")
+        )
+        if not icon.resolve().is_file():
+            problems.append(f"{where}: no icon of its own, or one that is not there: {icons}")
+        if not root.xpath('//meta[@name="theme-color"]/@content'):
+            problems.append(f"{where}: no theme-color")
     assert not problems, "\n".join(problems[:20])
     notice = lxml_html.parse(str(expected / "notices/2026-11-18-water-outage/index.html")).getroot()
     described = {m.get("property"): m.get("content") for m in notice.iter("meta")}
