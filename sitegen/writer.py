@@ -111,7 +111,7 @@ class StagedOutput:
                     (self.staging / MARKER).write_bytes(MARKER_TEXT)
                     os.rename(self.staging, self.out_dir)  # a first build: nothing to keep
                     return self.report
-                there = _files(self.out_dir) if made_last_time is None else made_last_time
+                there = output_files(self.out_dir) if made_last_time is None else made_last_time
                 if keep_others:
                     planned = planned | there
                 stale = {path for path in there - planned if (self.out_dir / path).is_file()}
@@ -160,7 +160,7 @@ def remove_leftovers_beside(out_dir: Path) -> None:
             remove_leftovers(out_dir)
 
 
-def _files(folder: Path) -> set[str]:
+def output_files(folder: Path) -> set[str]:
     """The files under `folder` as posix paths, leaving out the top-level dotfiles."""
     found = set()
     for root, dirs, names in os.walk(folder):

@@ -77,6 +77,7 @@ def published_files(site_dir: Path, out_dir: Path, now: datetime, force: bool) -
     from sitegen.incremental.record import BuildRecords, input_stamps
     from sitegen.site.visibility import NO_FLAGS
     from sitegen.sitefolder.sitefiles import list_content_files
+    from sitegen.writer import output_files
 
     if not out_dir.is_dir():
         raise UserError(f"{out_dir}: no output folder to publish", "run `sitegen build` first")
@@ -84,11 +85,7 @@ def published_files(site_dir: Path, out_dir: Path, now: datetime, force: bool) -
     if force:
         if record is not None:
             return sorted(record.outputs)
-        return sorted(
-            p.relative_to(out_dir).as_posix()
-            for p in out_dir.rglob("*")
-            if p.is_file() and not p.relative_to(out_dir).as_posix().startswith(".")
-        )
+        return sorted(output_files(out_dir))
     rebuild = "run `sitegen build` first (or publish with --force)"
     if record is None:
         raise UserError(f"{out_dir} has no build on record here (or its last one failed)", rebuild)

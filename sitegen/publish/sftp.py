@@ -11,7 +11,6 @@ takes none of those.
 from __future__ import annotations
 
 import contextlib
-import errno
 import io
 import os
 import sys
@@ -101,12 +100,8 @@ class SftpTransport(RemoteTree):
         received = io.BytesIO()
         try:
             self.sftp.getfo(self._remote(path), received)
-        except FileNotFoundError:
+        except FileNotFoundError:  # paramiko's IOError(ENOENT) is one
             return None
-        except OSError as err:
-            if err.errno == errno.ENOENT:
-                return None
-            raise
         return received.getvalue()
 
     def delete(self, path: str) -> None:
