@@ -28,8 +28,8 @@ from sitegen.incremental.print_cache import PrintCache
 from sitegen.incremental.record import BuildRecord, BuildRecords, Record, outputs_as_left
 from sitegen.incremental.steady import steady_between
 from sitegen.model import Notice, SiteContent
-from sitegen.outputs import feeds
-from sitegen.outputs.pages import plan_pages, plan_short_addresses
+from sitegen.outputs import feeds, search
+from sitegen.outputs.pages import plan_pages, plan_search_page, plan_short_addresses
 from sitegen.outputs.plan import Output, check_plan
 from sitegen.outputs.printing.plan import planned_outputs
 from sitegen.outputs.printing.report import PrintReport
@@ -270,7 +270,10 @@ def plan(renderer: Renderer) -> list[Output]:
     outputs = plan_pages(renderer)
     outputs.append(feeds.plan_sitemap(renderer, [o.path for o in outputs]))
     outputs += feeds.plan_feeds(renderer)
-    outputs += plan_short_addresses(renderer)  # after the sitemap: they are not pages to find
+    # After the sitemap: these are not pages to find.
+    outputs += plan_short_addresses(renderer)
+    outputs.append(plan_search_page(renderer))
+    outputs += search.plan_index(renderer.view)
     base_url = content.config.base_url
     outputs.append(
         Output("robots.txt", "robots.txt", lambda reads: feeds.robots(base_url), made_of="robots")

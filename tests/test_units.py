@@ -102,11 +102,14 @@ def test_markdown_links_become_references_and_unsafe_ones_go() -> None:
     assert 'src="sitegen-ref:assets/map.svg"' in rendered.html
     assert "javascript" not in rendered.html and "<a>j</a>" in rendered.html
     assert rendered.refs == {"notices/b.md", "assets/map.svg"}
-    assert "&lt;b onclick=x&gt;hi&lt;/b&gt;" in rendered.html
+    # Pasted HTML keeps its formatting and loses its script, with a warning.
+    assert "<b>hi</b>" in rendered.html and "onclick" not in rendered.html
     assert [(b.target, b.severity) for b in rendered.broken] == [
         ("javascript:alert(1)", "warning"),
         ("nope.md", "error"),
+        ("<b onclick=x>", "warning"),
     ]
+    assert "onclick" in rendered.broken[2].message
 
 
 def test_summary_cuts_chinese_at_a_sentence_end() -> None:

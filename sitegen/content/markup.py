@@ -1,8 +1,14 @@
 """The one configured Markdown converter.
 
 Choices, and why:
-- Raw HTML is escaped, never passed through (as Hugo does by default): staff
-  paste from Word and web pages, and nothing they paste may run script.
+- Raw HTML (staff paste from Word and web pages) keeps its formatting and loses
+  all else: pasted_html.py cleans it with an allow-list and says, at its line,
+  what it removed. A body without pasted HTML is not cleaned: Markdown's own
+  output is safe, and cleaning every body would cost a tenth of a build.
+- Headings are shifted so that a body's highest level is h2, under the page's
+  h1, and no level is skipped (staff often start at ###).
+- Word's indentation (full-width spaces at the start of a line) is dropped: the
+  site lays out its own paragraphs.
 - Every link and image is checked: `other.md` becomes a reference to that item's
   page, `../assets/x.png` to the published asset; a target that does not exist is
   an error; only http(s), mailto and tel schemes survive.
@@ -29,8 +35,11 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import render_inner_html, slugify, strip_tags, unique
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.content import pasted_html
 from sitegen.model import REF_SCHEME
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
@@ -49,6 +58,7 @@ class Rendered:
     html: str
     refs: set[str] = field(default_factory=set)  # content paths this body links to
     broken: list[BrokenLink] = field(default_factory=list)
+    pasted: bool = False  # whether the body holds pasted HTML (and is to be cleaned)
 
 
 class _LinkChecker(Treeprocessor):
@@ -172,16 +182,90 @@ _HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
 _MARKUP = re.compile("[&<>\x02\x03]")  # entities, tags, Markdown's placeholders
 
 
+class _CodeBlocksStashed(Preprocessor):
+    """Runs between fenced_code (which stashes each code block as HTML) and html_block:
+    notes how many stashed pieces are code, so the rest are known to be pasted."""
+
+    def __init__(self, md: markdown.Markdown, converter: MarkdownConverter) -> None:
+        super().__init__(md)
+        self.converter = converter
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.converter.code_blocks = self.md.htmlStash.html_counter
+        return lines
+
+
+class _PastedHtml(Postprocessor):
+    """Before the stashed HTML goes back into the page: names what cleaning will take
+    out of each pasted piece, and gives a pasted table the wrapper Markdown's get."""
+
+    def __init__(self, md: markdown.Markdown, converter: MarkdownConverter) -> None:
+        super().__init__(md)
+        self.converter = converter
+
+    def run(self, text: str) -> str:
+        result = self.converter.current
+        stash = self.md.htmlStash.rawHtmlBlocks
+        for index in range(self.converter.code_blocks, len(stash)):
+            raw = stash[index]
+            if not isinstance(raw, str) or "<" not in raw:
+                continue  # an entity (&nbsp;): Markdown stashes those too
+            result.pasted = True
+            for removal in pasted_html.removals(raw):
+                result.broken.append(
+                    BrokenLink(
+                        removal.tag_text,
+                        "pasted HTML: removed " + "; ".join(removal.what),
+                        "nothing is lost that residents should see; to keep this "
+                        "warning away, delete the HTML and write the text in Markdown",
+                        severity="warning",
+                    )
+                )
+            if "<table" in raw.lower():
+                stash[index] = _TABLE_OPEN.sub(_TABLE_WRAP + r"\g<0>", raw)
+                stash[index] = _TABLE_CLOSE.sub(r"\g<0></div>", stash[index])
+        return text
+
+
+_TABLE_WRAP = '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">'
+_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+_WORD_INDENT = re.compile("^[\u3000\u00a0]+", re.MULTILINE)
+
+
+def shift_headings(body_html: str) -> str:
+    """Headings renumbered under the page's h1: the body's highest level becomes h2,
+    and a heading is at most one level below the one before it."""
+    levels = [int(level) for closing, level in _HEADING_TAG.findall(body_html) if not closing]
+    if not levels:
+        return body_html
+    shift = 2 - min(levels)
+    previous = 1
+    opened: list[int] = []
+
+    def renumber(match: re.Match[str]) -> str:
+        nonlocal previous
+        if match.group(1):
+            return f"</h{opened.pop() if opened else match.group(2)}"
+        level = min(int(match.group(2)) + shift, previous + 1, 6)
+        previous = level
+        opened.append(level)
+        return f"<h{level}"
+
+    return _HEADING_TAG.sub(renumber, body_html)
+
+
 class _SafeLinks(Extension):
     def __init__(self, converter: MarkdownConverter) -> None:
         super().__init__()
         self.converter = converter
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+        md.preprocessors.register(_CodeBlocksStashed(md, self.converter), "sitegen_code", 22)
         md.treeprocessors.register(_HeadingIds(md), "sitegen_heading_ids", 5)
         md.treeprocessors.register(_LinkChecker(md, self.converter), "sitegen_links", 1)
+        md.postprocessors.register(_PastedHtml(md, self.converter), "sitegen_pasted", 35)
 
 
 class MarkdownConverter:
@@ -195,6 +279,7 @@ class MarkdownConverter:
         self.content_files = content_files
         self.current = Rendered("")
         self.base_dir = ""
+        self.code_blocks = 0  # in the body being converted: stashed pieces that are code
         self._md = markdown.Markdown(
             extensions=[
                 "tables",
@@ -214,10 +299,14 @@ class MarkdownConverter:
         self.current = Rendered("")
         self.base_dir = posixpath.dirname(source)
         self._md.reset()
+        self.code_blocks = 0
         try:
-            self.current.html = self._md.convert(text)
+            converted = self._md.convert(_WORD_INDENT.sub("", text))
         except RecursionError:  # nesting of some other kind, past Python's limit
             return Rendered("", broken=[_nested_too_deeply(text.lstrip().split("\n")[0])])
+        if self.current.pasted:
+            converted = pasted_html.clean(converted)
+        self.current.html = shift_headings(converted)
         return self.current
 
     def resolve(self, path: str) -> str | None:

@@ -6,6 +6,7 @@ import html
 from collections.abc import Callable
 
 from sitegen.model import Notice, Theme
+from sitegen.outputs import search
 from sitegen.outputs.plan import Output
 from sitegen.outputs.render import Pager, Renderer, paginate
 from sitegen.site import urls
@@ -174,6 +175,11 @@ def _list_page(renderer: Renderer, pager: Pager, made_from: str, title: str) -> 
         pager=pager,
         title=title,
     )
+
+
+def plan_search_page(renderer: Renderer) -> Output:
+    """The search page (search.py makes its index); no page for a sitemap to list."""
+    return _html(renderer, search.PAGE, "the search page", "search.html")
 
 
 def plan_short_addresses(renderer: Renderer) -> list[Output]:

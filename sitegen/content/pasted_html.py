@@ -1,0 +1,185 @@
+"""HTML that staff paste into a notice (from Word, from another web page): kept as
+the formatting it carries, cleaned of everything that could run or restyle the page.
+
+The cleaning is nh3's (ammonia's allow-list, maintained for exactly this); this
+module says what is allowed, and finds what will be removed, so that each removal
+can be named to the writer at its line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import nh3
+
+from sitegen.model import REF_SCHEME
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_REF = REF_SCHEME.rstrip(":")
+
+FORMATTING = frozenset(
+    {
+        "p",
+        "br",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ins",
+        "sub",
+        "sup",
+        "mark",
+        "small",
+        "span",
+        "abbr",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "code",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
+        "caption",
+        "colgroup",
+        "col",
+        "figure",
+        "figcaption",
+    }
+)
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "noscript", "template", "title"})
+# Tags with what they may carry. Pasted links and images keep only web addresses:
+# a link to another file of the site is written in Markdown, where it is checked.
+PASTED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"colspan", "rowspan", "scope", "style"},
+    "td": {"colspan", "rowspan", "style"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+# And what Markdown itself makes, which a body with pasted HTML is cleaned with.
+MARKDOWN_ATTRIBUTES: dict[str, set[str]] = {
+    **{f"h{n}": {"id"} for n in range(1, 7)},
+    "img": {"loading"},
+    "div": {"tabindex", "role", "aria-label"},  # the wrapper of a wide table
+}
+ALLOWED_ATTRIBUTES = {
+    tag: PASTED_ATTRIBUTES.get(tag, set()) | MARKDOWN_ATTRIBUTES.get(tag, set())
+    for tag in {*PASTED_ATTRIBUTES, *MARKDOWN_ATTRIBUTES}
+}
+ALIGNMENT = {"text-align"}  # what Markdown tables' style holds, all a cell may keep
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What cleaning takes out of one tag as written (`tag_text`, to find its line)."""
+
+    tag_text: str
+    what: list[str]
+
+
+class _Finder(HTMLParser):
+    """Walks pasted HTML and notes, per start tag, what the cleaning will remove."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.removals: list[Removal] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        what = []
+        if tag in DROPPED_WITH_CONTENT:
+            what.append(f"<{tag}> and what it holds")
+        elif tag not in FORMATTING and tag not in ("a", "img", "div"):
+            what.append(f"the <{tag}> tag (its text is kept)")
+        else:
+            allowed = ALLOWED_ATTRIBUTES.get(tag, set())
+            for name, value in attrs:
+                if name not in allowed:
+                    what.append(_attribute(tag, name))
+                elif name == "style" and not _only_alignment(value or ""):
+                    what.append(f"the style of <{tag}> (the site sets how it looks)")
+                elif name in ("href", "src") and not _web_address(value or ""):
+                    what.append(_address(tag, name, value or ""))
+        if what:
+            self.removals.append(Removal(self.get_starttag_text() or f"<{tag}", what))
+
+    handle_startendtag = handle_starttag
+
+
+def _attribute(tag: str, name: str) -> str:
+    if name.startswith("on"):
+        return f"the {name} script of <{tag}>"
+    if name == "style":
+        return f"the style of <{tag}> (the site sets how it looks)"
+    return f"the {name} attribute of <{tag}>"
+
+
+def _address(tag: str, name: str, value: str) -> str:
+    scheme = urlsplit(value.strip()).scheme.lower()
+    if scheme:
+        return f"the {scheme}: address of <{tag}>"
+    return f"the {name} of <{tag}> (`{value}`: write a link to a file of the site in Markdown)"
+
+
+def _only_alignment(style: str) -> bool:
+    return all(
+        part.split(":", 1)[0].strip().lower() in ALIGNMENT
+        for part in style.split(";")
+        if part.strip()
+    )
+
+
+def _web_address(value: str) -> bool:
+    parts = urlsplit(value.strip())
+    return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.netloc or parts.path)
+
+
+def removals(fragment: str) -> list[Removal]:
+    """What cleaning removes from a piece of pasted HTML, tag by tag in order."""
+    finder = _Finder()
+    finder.feed(fragment)
+    finder.close()
+    return finder.removals
+
+
+def _keep(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's per-attribute check: Markdown's own references stay, pasted links must
+    be web addresses (a relative one would lead nowhere from the published page)."""
+    if attribute in ("href", "src") and not (value.startswith(REF_SCHEME) or _web_address(value)):
+        return None
+    return value
+
+
+def clean(body_html: str) -> str:
+    """The body with only formatting left: Markdown's own output kept as it is."""
+    return nh3.clean(
+        body_html,
+        tags=set(FORMATTING | {"a", "img", "div"}),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep,
+        url_schemes={*SAFE_SCHEMES, _REF},
+        link_rel=None,
+        filter_style_properties=ALIGNMENT,
+        allowed_classes={"div": {"table-wrap"}},
+    )
