@@ -198,3 +198,68 @@ def test_a_document_number_with_the_wrong_brackets_gets_the_fix(make_site) -> No
     assert (
         "the year goes in 六角括号 〔〕, not [] or (): write `测社建〔2026〕31号`" in result.stderr
     )
+
+
+PASTED = """\
+---
+title: 关于开展燃气安全入户检查的通知
+date: 2026-11-18 09:00
+communities: [longchi]
+---
+### 一、检查时间
+
+<p onclick="alert('x')">请配合检查人员工作。</p>
+
+<script>document.title = "被改了"</script>
+
+检查期间请<span style="color:red;font-size:40px">保持电话畅通</span>，谢谢。
+
+<table class="MsoTable"><tr><th>楼栋</th><th>时间</th></tr>
+<tr><td>1-3栋</td><td>8:00-12:00</td></tr></table>
+
+<a href="javascript:alert(1)">点此查看</a>，或访问 <a href="https://www.example.gov.cn/">县政府网站</a>。
+
+##### 二、注意事项
+
+　　检查人员均佩戴工作证。
+"""
+
+
+def test_pasted_html_keeps_its_text_and_loses_what_could_run(make_site) -> None:
+    site = make_site({"content/notices/2026-11-18-gas.md": PASTED})
+    result = run_sitegen("build", str(site), "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    where = "content/notices/2026-11-18-gas.md"
+    for line, removed in (
+        (8, "the onclick script of <p>"),
+        (10, "<script> and what it holds"),
+        (12, "the style of <span>"),
+        (14, "the class attribute of <table>"),
+        (17, "the javascript: address of <a>"),
+    ):
+        assert f"{where}:{line}: warning: pasted HTML: removed {removed}" in result.stderr, (
+            line,
+            result.stderr,
+        )
+    page = (site / "output/notices/2026-11-18-gas/index.html").read_text("utf-8")
+    tree = lxml_html.fromstring(page)
+    body = tree.find_class("prose")[0]
+    shown = squeeze(body.text_content())
+    for words in ("请配合检查人员工作。", "保持电话畅通", "1-3栋", "8:00-12:00", "县政府网站"):
+        assert words in shown, (words, shown)
+    assert "<" not in shown and "&lt;" not in page.split('class="prose"')[1]
+    assert "被改了" not in page and "alert" not in page
+    scripts = [s.get("src") for s in tree.iter("script")]
+    assert all(src and src.endswith(".js") for src in scripts), scripts
+    assert not [
+        (e.tag, name) for e in body.iter() for name in e.attrib if name.startswith("on")
+    ]
+    assert not [e for e in body.iter() if "style" in e.attrib]
+    table = body.find(".//table")
+    assert table is not None and table.getparent().get("class") == "table-wrap"
+    # Headings start at h2 under the page's h1 and skip no level; Word's indentation goes.
+    assert [h.tag for h in body.iter("h2", "h3", "h4", "h5", "h6")] == ["h2", "h3"]
+    assert "　" not in shown
+    # The summary (page description, feeds, lists) reads as text.
+    description = tree.find(".//meta[@name='description']").get("content")
+    assert "<" not in description and "请配合检查人员工作" in description
