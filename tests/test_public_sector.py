@@ -251,9 +251,7 @@ def test_pasted_html_keeps_its_text_and_loses_what_could_run(make_site) -> None:
     assert "被改了" not in page and "alert" not in page
     scripts = [s.get("src") for s in tree.iter("script")]
     assert all(src and src.endswith(".js") for src in scripts), scripts
-    assert not [
-        (e.tag, name) for e in body.iter() for name in e.attrib if name.startswith("on")
-    ]
+    assert not [(e.tag, name) for e in body.iter() for name in e.attrib if name.startswith("on")]
     assert not [e for e in body.iter() if "style" in e.attrib]
     table = body.find(".//table")
     assert table is not None and table.getparent().get("class") == "table-wrap"
@@ -263,3 +261,22 @@ def test_pasted_html_keeps_its_text_and_loses_what_could_run(make_site) -> None:
     # The summary (page description, feeds, lists) reads as text.
     description = tree.find(".//meta[@name='description']").get("content")
     assert "<" not in description and "请配合检查人员工作" in description
+
+
+def test_a_csv_attachment_without_a_bom_warns_with_the_fix(make_site) -> None:
+    table = "姓名,电话\n王某某,13800000000\n"
+    site = make_site(
+        {
+            "content/assets/报名表.csv": table.encode("utf-8"),
+            "content/assets/with-bom.csv": b"\xef\xbb\xbf" + table.encode("utf-8"),
+            "content/assets/gbk.csv": table.encode("gbk"),
+        }
+    )
+    result = run_sitegen("check", str(site), "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "content/assets/报名表.csv: warning: this CSV file is UTF-8 without a byte-order mark"
+        in result.stderr
+    ), result.stderr
+    assert "CSV UTF-8（逗号分隔）" in result.stderr
+    assert "with-bom.csv" not in result.stderr and "gbk.csv" not in result.stderr

@@ -9,6 +9,8 @@ Choices, and why:
   h1, and no level is skipped (staff often start at ###).
 - Word's indentation (full-width spaces at the start of a line) is dropped: the
   site lays out its own paragraphs.
+- A time range (8:00-20:00) is kept on one line: a narrow table cell would break
+  it after the dash, and 8:00- / 20:00 reads as two times.
 - Every link and image is checked: `other.md` becomes a reference to that item's
   page, `../assets/x.png` to the published asset; a target that does not exist is
   an error; only http(s), mailto and tel schemes survive.
@@ -94,6 +96,8 @@ class _LinkChecker(Treeprocessor):
                 self._check(element, attribute, result)
             if element.tag == "img":
                 element.set("loading", "lazy")
+        _link_pictures(root)
+
 
     def _check(self, element: etree.Element, attribute: str, result: Rendered) -> None:
         raw = element.get(attribute, "").strip()
@@ -121,6 +125,21 @@ class _LinkChecker(Treeprocessor):
         result.refs.add(target)
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         element.set(attribute, f"{REF_SCHEME}{target}{fragment}")
+
+
+def _link_pictures(root: etree.Element) -> None:
+    """A picture with a description opens full size when tapped (a map of an outage is
+    read by zooming in); one in a link already, or without a description, is left."""
+    for parent in list(root.iter()):
+        if parent.tag == "a":
+            continue
+        for index, element in enumerate(list(parent)):
+            if element.tag == "img" and element.get("src") and element.get("alt"):
+                link = etree.Element("a", {"class": "image-link", "href": element.get("src")})
+                link.tail, element.tail = element.tail, None
+                parent.remove(element)
+                link.append(element)
+                parent.insert(index, link)
 
 
 def _remote_image(raw: str) -> BrokenLink:
@@ -232,6 +251,18 @@ _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _WORD_INDENT = re.compile("^[\u3000\u00a0]+", re.MULTILINE)
+_TIME_RANGE = re.compile(r"\d{1,2}[:：]\d{2}\s*[-–—~～至到]\s*\d{1,2}[:：]\d{2}")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+
+
+def keep_time_ranges_whole(body_html: str) -> str:
+    """Each time range in the text (never inside a tag) in a span that does not break."""
+    if not _TIME_RANGE.search(body_html):
+        return body_html
+    return "".join(
+        part if part.startswith("<") else _TIME_RANGE.sub(r'<span class="nowrap">\g<0></span>', part)
+        for part in _TAG_OR_TEXT.split(body_html)
+    )
 
 
 def shift_headings(body_html: str) -> str:
@@ -306,7 +337,7 @@ class MarkdownConverter:
             return Rendered("", broken=[_nested_too_deeply(text.lstrip().split("\n")[0])])
         if self.current.pasted:
             converted = pasted_html.clean(converted)
-        self.current.html = shift_headings(converted)
+        self.current.html = keep_time_ranges_whole(shift_headings(converted))
         return self.current
 
     def resolve(self, path: str) -> str | None:

@@ -181,5 +181,5 @@ def clean(body_html: str) -> str:
         url_schemes={*SAFE_SCHEMES, _REF},
         link_rel=None,
         filter_style_properties=ALIGNMENT,
-        allowed_classes={"div": {"table-wrap"}},
+        allowed_classes={"div": {"table-wrap"}, "a": {"image-link"}},
     )

@@ -116,6 +116,7 @@ def load_site(
             _report_refused(static.refused, diagnostics)
 
     _warn_of_names_windows_refuses(files, diagnostics)
+    _warn_of_csv_without_bom(site_dir, files, diagnostics)
     if diagnostics.errors or site_theme is None:
         return None
     return SiteContent(
@@ -187,6 +188,31 @@ def _warn_of_names_windows_refuses(files: list[str], diagnostics: Diagnostics) -
                 "rename the file, using letters, digits, hyphens and Chinese characters, "
                 "and change the links to it",
             )
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _warn_of_csv_without_bom(site_dir: Path, files: list[str], diagnostics: Diagnostics) -> None:
+    """A CSV attachment in UTF-8 without a byte-order mark: Excel on a Chinese Windows PC
+    reads it as GBK and shows residents garbled characters. (One in GBK opens there.)"""
+    for path in files:
+        if not (path.startswith("assets/") and path.lower().endswith(".csv")):
+            continue
+        data = (site_dir / "content" / path).read_bytes()
+        if data.startswith(UTF8_BOM) or data.isascii():
+            continue
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # GBK, as Excel saves "CSV (逗号分隔)" on a Chinese PC
+        diagnostics.warning(
+            SourceRef(Path("content") / path),
+            "this CSV file is UTF-8 without a byte-order mark (BOM): Excel on a Chinese "
+            "Windows PC opens it as GBK and shows the Chinese garbled",
+            "open it in Excel, 另存为 (Save As) and choose “CSV UTF-8（逗号分隔）”, or in "
+            "Notepad save it with the encoding “UTF-8 with BOM”",
+        )
 
 
 def theme_static_files(theme: Theme, site_dir: Path) -> dict[Path, Listing]:
