@@ -52,7 +52,20 @@ def test_script_handlers_and_javascript_links_never_reach_the_page(make_site) ->
     assert not handlers, f"an event-handler attribute got through: {handlers}"
     for tag in re.findall(r"<(?:a|img)\b[^>]*>", html, re.I):
         assert "javascript:" not in tag.lower(), tag
-    assert "&lt;script&gt;" in html, "the pasted script should be shown as text"
+    # Pasted HTML is cleaned, not shown as text: the script goes with what it held.
+    assert "&lt;" not in html and "alert" not in html
+    assert "请注意这段文字。" in html
+    warned = {
+        line.split(": warning: pasted HTML: removed ")[0]: line
+        for line in result.stderr.splitlines()
+        if ": warning: pasted HTML: removed " in line
+    }
+    for line, removed in (
+        (5, "<script> and what it holds"),
+        (7, "the onerror script of <img>"),
+        (9, "the javascript: address of <a>"),
+    ):
+        assert removed in warned.get(f"content/notices/script.md:{line}", ""), result.stderr
     assert (
         "content/notices/script.md:9: warning: the link `javascript:alert(1)` was removed"
         in result.stderr

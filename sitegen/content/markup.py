@@ -98,7 +98,6 @@ class _LinkChecker(Treeprocessor):
                 element.set("loading", "lazy")
         _link_pictures(root)
 
-
     def _check(self, element: etree.Element, attribute: str, result: Rendered) -> None:
         raw = element.get(attribute, "").strip()
         parts = urlsplit(raw)
@@ -260,7 +259,9 @@ def keep_time_ranges_whole(body_html: str) -> str:
     if not _TIME_RANGE.search(body_html):
         return body_html
     return "".join(
-        part if part.startswith("<") else _TIME_RANGE.sub(r'<span class="nowrap">\g<0></span>', part)
+        part
+        if part.startswith("<")
+        else _TIME_RANGE.sub(r'<span class="nowrap">\g<0></span>', part)
         for part in _TAG_OR_TEXT.split(body_html)
     )
 

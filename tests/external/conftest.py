@@ -245,6 +245,11 @@ def axe_js() -> Path:
 
 
 @pytest.fixture(scope="session")
+def lighthouse_bin() -> Path:
+    return _require_file(TOOLS / ".bin" / "lighthouse", "Lighthouse (npm lighthouse)")
+
+
+@pytest.fixture(scope="session")
 def sitemap_xsd() -> Path:
     """The sitemaps.org 0.9 schema shipped by the npm package `sitemap`."""
     return _require_file(
