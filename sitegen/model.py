@@ -109,6 +109,7 @@ class SiteConfig:
     print: PrintProfile = field(default_factory=PrintProfile)
     publicity: Publicity = field(default_factory=Publicity)
     footer: Footer = field(default_factory=Footer)
+    share_image: str = ""  # content path of the picture a shared link shows, when a page has none
     # `publish:` in site.yaml: name -> (the target's address, its settings)
     publish: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
 

@@ -280,3 +280,45 @@ def test_a_csv_attachment_without_a_bom_warns_with_the_fix(make_site) -> None:
     ), result.stderr
     assert "CSV UTF-8（逗号分隔）" in result.stderr
     assert "with-bom.csv" not in result.stderr and "gbk.csv" not in result.stderr
+
+
+# The smallest PNG there is: one transparent pixel.
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63600001000000050001a5f645400000000049454e44ae426082"
+)
+
+
+def test_the_site_share_image_is_what_a_page_without_a_picture_shares(make_site) -> None:
+    site = make_site(
+        {
+            "content/site.yaml": SITE_YAML + "share_image: assets/share.png\n",
+            "content/assets/share.png": PIXEL,
+        }
+    )
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 0, result.stderr
+    for page in ("index.html", "notices/2026-11-18-ting-shui-tong-zhi/index.html"):
+        tree = lxml_html.fromstring((site / "output" / page).read_text("utf-8"))
+        image = tree.find(".//meta[@property='og:image']")
+        assert image is not None and image.get("content") == (
+            "https://example.org/sq/assets/share.png"
+        ), page
+
+    for value, message in (
+        ("assets/share.svg", "WeChat and other apps show only PNG, JPEG, GIF or WebP"),
+        ("assets/shares.png", "there is no such file in content/"),
+    ):
+        broken = make_site(
+            {
+                "content/site.yaml": SITE_YAML + f"share_image: {value}\n",
+                "content/assets/share.png": PIXEL,
+                "content/assets/share.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>",
+            }
+        )
+        result = run_sitegen("check", str(broken), "--now", NOW)
+        assert result.returncode != 0
+        assert f"content/site.yaml:9: error: `share_image: {value}`: {message}" in (
+            result.stderr
+        ), result.stderr
+    assert "did you mean `assets/share.png`?" in result.stderr

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.content import schemas
 from sitegen.content.fields import FieldReader
 from sitegen.content.yamlnodes import Map, Node, Scalar, YamlSyntaxError, parse_yaml
-from sitegen.errors import Diagnostics
+from sitegen.errors import Diagnostics, suggest
 from sitegen.model import (
     DEFAULT_CATEGORIES,
     Footer,
@@ -59,7 +59,9 @@ def parse_config(
     source: Path,
     diagnostics: Diagnostics,
     theme_names: frozenset[str] = frozenset({"default"}),
+    assets: frozenset[str] = frozenset(),
 ) -> SiteConfig:
+    """`assets`: the files under content/assets/, as `assets/<name>`."""
     reader = FieldReader(source, diagnostics)
     node = read_yaml(text, reader)
     values = reader.read_map(node, schemas.SITE)
@@ -71,6 +73,7 @@ def parse_config(
             "write it in full, for example https://www.example.gov.cn/",
         )
     check_theme(values, node, reader, theme_names)
+    share_image = _share_image(values, node, reader, assets)
     timezone = ZoneInfo("Asia/Shanghai")
     if "timezone" in values:
         try:
@@ -109,4 +112,35 @@ def parse_config(
         publish=values.get("publish", {}),
         publicity=Publicity(**values.get("publicity", {})),
         footer=Footer(**values.get("footer", {})),
+        share_image=share_image,
     )
+
+
+SHAREABLE = (".png", ".jpg", ".jpeg", ".gif", ".webp")  # what WeChat and other apps show
+
+
+def _share_image(
+    values: dict, node: Node | None, reader: FieldReader, assets: frozenset[str]
+) -> str:
+    """`share_image: assets/share.png`, checked: a picture of the site's that apps can show."""
+    given = values.get("share_image")
+    if given is None:
+        return ""
+    path = given.strip().lstrip("/").removeprefix("./")
+    line = key_line(node, "share_image")
+    if not path.lower().endswith(SHAREABLE):
+        reader.error(
+            line,
+            f"`share_image: {given}`: WeChat and other apps show only PNG, JPEG, GIF or WebP "
+            "pictures with a shared link",
+            "save the picture as PNG or JPEG in content/assets/ and name that file",
+        )
+        return ""
+    if path not in assets:
+        reader.error(
+            line,
+            f"`share_image: {given}`: there is no such file in content/",
+            suggest(path, assets, "put the picture in content/assets/ and write assets/<name>"),
+        )
+        return ""
+    return path

@@ -228,6 +228,7 @@ SITE = {
     "publicity": Field(
         record({"category": Field(text), "min_days": Field(positive(whole_number))}, "`publicity`")
     ),
+    "share_image": Field(text),
     "footer": Field(
         record(
             {

@@ -11,6 +11,7 @@ import jinja2
 from jinja2 import meta
 from markupsafe import Markup
 
+from sitegen.content.config import SHAREABLE
 from sitegen.errors import UserError
 from sitegen.model import REF_SCHEME, Campaign, Document, Notice, SiteConfig, Theme
 from sitegen.outputs.charts import households_chart
@@ -19,7 +20,6 @@ from sitegen.site import urls
 from sitegen.site.urls import static_path
 from sitegen.site.view import SiteView
 
-SHAREABLE = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 _SHAREABLE_REF = re.compile(
     r'<img\b[^>]*\bsrc="' + re.escape(REF_SCHEME) + r'([^"#]+\.(?:png|jpe?g|gif|webp))"',
     re.IGNORECASE,
@@ -126,13 +126,15 @@ class Renderer:
 
     def share_image(self, item: Document | None, theme: Theme) -> str | None:
         """The picture apps show with a shared link (og:image), as an absolute address:
-        the item's first picture, else the theme's logo; only pictures every app can
-        show (not SVG)."""
+        the item's first picture, else the site's `share_image`, else the theme's logo;
+        only pictures every app can show (not SVG)."""
         base = self.view.config.base_url
         if item is not None:
             for ref in _SHAREABLE_REF.findall(item.body_html):
                 if ref in self.targets:
                     return urls.canonical(base, self.targets[ref])
+        if self.view.config.share_image in self.targets:
+            return urls.canonical(base, self.targets[self.view.config.share_image])
         logo = theme.logo_path
         if logo and logo.lower().endswith(SHAREABLE):
             return urls.canonical(base, logo)

@@ -74,7 +74,8 @@ def load_site(
         return None
     themes = ThemeLibrary(site_dir, diagnostics)
     theme_names = frozenset(themes.available())
-    config = parse_config(config_text, reader.shown("site.yaml"), diagnostics, theme_names)
+    assets = frozenset(f for f in files if f.startswith("assets/"))
+    config = parse_config(config_text, reader.shown("site.yaml"), diagnostics, theme_names, assets)
 
     pinyin = {} if pinyin is None else pinyin
     ctx = ParseContext(
