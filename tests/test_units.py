@@ -206,3 +206,35 @@ def test_heading_ids_are_those_the_toc_extension_gives() -> None:
     ours = re.findall(r'<h\d id="([^"]*)"', MarkdownConverter(set()).convert(text, "x.md").html)
     assert ours == expected
     assert len(set(ours)) == len(ours) == 8
+
+
+def test_pasted_html_edge_cases_keep_the_rest_of_the_body() -> None:
+    converter = MarkdownConverter({"notices/a.md", "assets/map.png"})
+
+    def convert(text: str):
+        return converter.convert(text, "notices/b.md")
+
+    # Any pasted HTML cleans the whole body: links to a place on the page stay.
+    assert (
+        '<a href="#二">第二节</a>' in convert("见[第二节](#二)\n\n| a<br>b |\n|---|\n| 1 |\n").html
+    )
+    # A table pasted inside a paragraph: its wrapper ends with it.
+    html = convert("说明：<table><tr><td>甲</td></tr></table>\n\n## 下一节\n\n正文\n").html
+    assert html.index("</div>") < html.index("下一节")
+    # A <style> or <textarea> never closed would take the rest of the notice with it.
+    for tag in ("<style>", "<textarea>", "<svg>"):
+        rendered = convert(f"文字{tag}内容\n\n## 明天停水\n\n请储水 8:00-9:00\n")
+        assert "明天停水</h2>" in rendered.html and "请储水" in rendered.html, rendered.html
+        assert "&lt;" not in rendered.html
+        assert f"removed {tag}, which is never closed" in rendered.broken[0].message
+    # Words in angle brackets are text, not tags.
+    assert "&lt;A区&gt;和&lt;B区&gt;明天停水" in convert("<A区>和<B区>明天停水\n").html
+    # A pasted reference is not one of Markdown's checked links: it goes, with a warning.
+    rendered = convert('<a href="sitegen-ref:notices/a.md">x</a>\n')
+    assert "sitegen-ref" not in rendered.html and "notices/a.md" in rendered.broken[0].message
+    # What an <svg> holds goes with it, and is not warned about tag by tag.
+    rendered = convert("<svg><text>图</text></svg>文字\n")
+    assert [b.message for b in rendered.broken] == ["pasted HTML: removed <svg> and what it holds"]
+    # A picture in a link is not wrapped in another.
+    html = convert("[**![图](../assets/map.png)**](https://x.org/)\n").html
+    assert html.count("<a ") == 1 and "image-link" not in html

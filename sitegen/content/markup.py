@@ -37,6 +37,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import render_inner_html, slugify, strip_tags, unique
+from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -129,8 +130,9 @@ class _LinkChecker(Treeprocessor):
 def _link_pictures(root: etree.Element) -> None:
     """A picture with a description opens full size when tapped (a map of an outage is
     read by zooming in); one in a link already, or without a description, is left."""
+    in_links = {id(e) for link in root.iter("a") for e in link.iter()}
     for parent in list(root.iter()):
-        if parent.tag == "a":
+        if id(parent) in in_links:
             continue
         for index, element in enumerate(list(parent)):
             if element.tag == "img" and element.get("src") and element.get("alt"):
@@ -224,12 +226,18 @@ class _PastedHtml(Postprocessor):
     def run(self, text: str) -> str:
         result = self.converter.current
         stash = self.md.htmlStash.rawHtmlBlocks
-        for index in range(self.converter.code_blocks, len(stash)):
-            raw = stash[index]
-            if not isinstance(raw, str) or "<" not in raw:
-                continue  # an entity (&nbsp;): Markdown stashes those too
+        pasted = [
+            index
+            for index in range(self.converter.code_blocks, len(stash))
+            if isinstance(stash[index], str) and "<" in stash[index]
+        ]  # not entities (&nbsp;): Markdown stashes those too
+        _drop_unclosed(stash, pasted, result)
+        finder = pasted_html.RemovalFinder()
+        for index in pasted:
+            # Only Markdown's own links may be references: a pasted one is not checked.
+            raw = stash[index] = stash[index].replace(REF_SCHEME, "")
             result.pasted = True
-            for removal in pasted_html.removals(raw):
+            for removal in finder.removals(raw):
                 result.broken.append(
                     BrokenLink(
                         removal.tag_text,
@@ -239,12 +247,45 @@ class _PastedHtml(Postprocessor):
                         severity="warning",
                     )
                 )
-            if "<table" in raw.lower():
-                stash[index] = _TABLE_OPEN.sub(_TABLE_WRAP + r"\g<0>", raw)
-                stash[index] = _TABLE_CLOSE.sub(r"\g<0></div>", stash[index])
+            # Inline HTML is stashed a tag at a time: the end may be in another piece.
+            raw = _TABLE_OPEN.sub(_TABLE_WRAP + r"\g<0>", raw)
+            stash[index] = _TABLE_CLOSE.sub(r"\g<0></div>", raw)
         return text
 
 
+def _drop_unclosed(stash: list, pasted: list[int], result: Rendered) -> None:
+    """Take out a pasted <style>, <textarea>, <svg>… that is never closed: cleaning
+    would take everything after it with it (or show the rest of the page as code)."""
+    open_tags: list[tuple[str, int, str]] = []
+    for index in pasted:
+        for match in _RAW_TEXT_TAG.finditer(stash[index]):
+            name = match.group(2).lower()
+            if not match.group(1):
+                open_tags.append((name, index, match.group(0)))
+            elif any(tag[0] == name for tag in open_tags):
+                last = max(i for i, tag in enumerate(open_tags) if tag[0] == name)
+                del open_tags[last]
+    for _name, index, tag_text in open_tags:
+        stash[index] = stash[index].replace(tag_text, "", 1)
+        result.broken.append(
+            BrokenLink(
+                tag_text,
+                f"pasted HTML: removed {tag_text}, which is never closed (the text after "
+                "it is kept)",
+                "delete it, or the HTML it came with",
+                severity="warning",
+            )
+        )
+
+
+_TAG_NAME = "[a-zA-Z][^\\s\"'<>@]*+"  # Python-Markdown's: any letters, 区 too
+_ASCII_TAG_HTML_RE = HTML_RE.replace(_TAG_NAME, "[a-zA-Z][a-zA-Z0-9:-]*+(?=[\\s/>])", 1)
+assert _ASCII_TAG_HTML_RE != HTML_RE, "Python-Markdown's HTML_RE changed: update _TAG_NAME"
+_RAW_TEXT_TAG = re.compile(
+    r"<(/?)(script|style|title|textarea|xmp|iframe|noembed|noframes|noscript|template|plaintext"
+    r"|svg|math)\b[^>]*>",
+    re.IGNORECASE,
+)
 _TABLE_WRAP = '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">'
 _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
@@ -295,6 +336,8 @@ class _SafeLinks(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.register(_CodeBlocksStashed(md, self.converter), "sitegen_code", 22)
+        # A tag's name is ASCII: <A区> in a sentence is text, not a tag to clean away.
+        md.inlinePatterns.register(HtmlInlineProcessor(_ASCII_TAG_HTML_RE, md), "html", 90)
         md.treeprocessors.register(_HeadingIds(md), "sitegen_heading_ids", 5)
         md.treeprocessors.register(_LinkChecker(md, self.converter), "sitegen_links", 1)
         md.postprocessors.register(_PastedHtml(md, self.converter), "sitegen_pasted", 35)

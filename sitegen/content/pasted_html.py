@@ -66,7 +66,9 @@ FORMATTING = frozenset(
         "figcaption",
     }
 )
-DROPPED_WITH_CONTENT = frozenset({"script", "style", "noscript", "template", "title"})
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "noscript", "template", "title", "svg", "math", "textarea"}
+)
 # Tags with what they may carry. Pasted links and images keep only web addresses:
 # a link to another file of the site is written in Markdown, where it is checked.
 PASTED_ATTRIBUTES: dict[str, set[str]] = {
@@ -104,11 +106,17 @@ class _Finder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.removals: list[Removal] = []
+        self.dropping: list[str] = []  # the dropped elements we are inside (svg holds tags)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.dropping:
+            if tag == self.dropping[0]:
+                self.dropping.append(tag)
+            return
         what = []
         if tag in DROPPED_WITH_CONTENT:
             what.append(f"<{tag}> and what it holds")
+            self.dropping.append(tag)
         elif tag not in FORMATTING and tag not in ("a", "img", "div"):
             what.append(f"the <{tag}> tag (its text is kept)")
         else:
@@ -118,12 +126,19 @@ class _Finder(HTMLParser):
                     what.append(_attribute(tag, name))
                 elif name == "style" and not _only_alignment(value or ""):
                     what.append(f"the style of <{tag}> (the site sets how it looks)")
-                elif name in ("href", "src") and not _web_address(value or ""):
+                elif name in ("href", "src") and not _kept_address(value or ""):
                     what.append(_address(tag, name, value or ""))
         if what:
             self.removals.append(Removal(self.get_starttag_text() or f"<{tag}", what))
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if self.dropping and self.dropping[-1] == tag:
+            self.dropping.pop()  # <svg/>: nothing inside
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropping and tag == self.dropping[0]:
+            self.dropping.pop()
 
 
 def _attribute(tag: str, name: str) -> str:
@@ -142,11 +157,15 @@ def _address(tag: str, name: str, value: str) -> str:
 
 
 def _only_alignment(style: str) -> bool:
+    """Whether a style holds only what cleaning keeps (ammonia matches names exactly)."""
     return all(
-        part.split(":", 1)[0].strip().lower() in ALIGNMENT
-        for part in style.split(";")
-        if part.strip()
+        part.split(":", 1)[0].strip() in ALIGNMENT for part in style.split(";") if part.strip()
     )
+
+
+def _kept_address(value: str) -> bool:
+    """A pasted address that cleaning keeps: a web address, or a place on the page."""
+    return value.startswith("#") or _web_address(value)
 
 
 def _web_address(value: str) -> bool:
@@ -154,18 +173,25 @@ def _web_address(value: str) -> bool:
     return parts.scheme.lower() in SAFE_SCHEMES and bool(parts.netloc or parts.path)
 
 
-def removals(fragment: str) -> list[Removal]:
-    """What cleaning removes from a piece of pasted HTML, tag by tag in order."""
-    finder = _Finder()
-    finder.feed(fragment)
-    finder.close()
-    return finder.removals
+class RemovalFinder:
+    """What cleaning removes from the pasted HTML of one body, fed in the pieces
+    Markdown stashes it in (inline HTML a tag at a time: an <svg> and what it holds
+    may be pieces apart)."""
+
+    def __init__(self) -> None:
+        self._finder = _Finder()
+
+    def removals(self, fragment: str) -> list[Removal]:
+        """What cleaning removes from this piece, tag by tag in order."""
+        self._finder.removals = []
+        self._finder.feed(fragment)
+        return self._finder.removals
 
 
 def _keep(tag: str, attribute: str, value: str) -> str | None:
     """nh3's per-attribute check: Markdown's own references stay, pasted links must
     be web addresses (a relative one would lead nowhere from the published page)."""
-    if attribute in ("href", "src") and not (value.startswith(REF_SCHEME) or _web_address(value)):
+    if attribute in ("href", "src") and not (value.startswith(REF_SCHEME) or _kept_address(value)):
         return None
     return value
 

@@ -5,7 +5,7 @@ Why it is shaped so:
   loaded with a `<script>` element: a page opened from disk (`file://`) may load
   scripts beside it but may not fetch data files, so JSON would not do.
 - Chinese has no spaces, so the index is of bigrams (every two neighbouring
-  letters of a run of letters and digits, after NFKC and lower case): a query's
+  letters of a run of letters and digits, folded as below): a query's
   bigrams, looked up and intersected, give candidates, which search.js confirms
   as exact substrings of the stored text before it shows them.
 - The notices, oldest first, are cut into segments of SEGMENT_SIZE (the pages are
@@ -14,7 +14,9 @@ Why it is shaped so:
   texts are in blocks, loaded only for the results shown. A new notice joins the
   last segment and an edit changes only its own: a build indexes again just the
   segments whose notices changed (a few hundred notices, at any archive size),
-  and of those rewrites the shards of the bigrams that came or went.
+  and of those rewrites the shards of the bigrams that came or went. (A notice
+  dated back, deleted or made a draft again moves every later one: the
+  segments after it are indexed again.)
 - Drafts and scheduled notices are never in it, whatever the build shows.
 - Expiry is stored as a moment: the page marks 已过期 by the reader's clock.
 - Letters are compared after folding full-width forms to ASCII and lower case

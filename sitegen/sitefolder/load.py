@@ -5,6 +5,7 @@ This is the I/O edge of the pipeline; the parsing itself is in `sitegen.content.
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -192,6 +193,7 @@ def _warn_of_names_windows_refuses(files: list[str], diagnostics: Diagnostics) -
 
 
 UTF8_BOM = b"\xef\xbb\xbf"
+CSV_SAMPLE = 1 << 16  # bytes enough to tell UTF-8 from GBK
 
 
 def _warn_of_csv_without_bom(site_dir: Path, files: list[str], diagnostics: Diagnostics) -> None:
@@ -200,11 +202,15 @@ def _warn_of_csv_without_bom(site_dir: Path, files: list[str], diagnostics: Diag
     for path in files:
         if not (path.startswith("assets/") and path.lower().endswith(".csv")):
             continue
-        data = (site_dir / "content" / path).read_bytes()
+        try:
+            with (site_dir / "content" / path).open("rb") as file:
+                data = file.read(CSV_SAMPLE)
+        except OSError:
+            continue  # gone since the folder was listed: the build says so where it copies
         if data.startswith(UTF8_BOM) or data.isascii():
             continue
         try:
-            data.decode("utf-8")
+            codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
         except UnicodeDecodeError:
             continue  # GBK, as Excel saves "CSV (逗号分隔)" on a Chinese PC
         diagnostics.warning(

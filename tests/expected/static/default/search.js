@@ -145,7 +145,9 @@
     meta.className = "search-meta";
     var parts = [];
     if (row[2]) parts.push(dateText(row[2]));
-    var names = row[3].map(function (slug) { return manifest.communities[slug] || slug; });
+    var names = row[3].map(function (slug) {
+      return Object.prototype.hasOwnProperty.call(manifest.communities, slug) ? manifest.communities[slug] : slug;
+    });
     if (row[2]) parts.push(names.length ? names.join("、") : "各社区");
     meta.textContent = parts.join(" · ");
     if (row[4] !== null && row[4] <= Date.now()) {
@@ -206,7 +208,8 @@
           for (var i = 0; i < batch.length && added < PAGE; i++) {
             next++;
             var row = blocks[i][batch[i].doc % manifest.block];
-            if (!confirmed(row, terms)) { rejected++; continue; }
+            // (no row: a file of an older index, kept by a cache, beside a newer one)
+            if (!row || !confirmed(row, terms)) { rejected++; continue; }
             list.appendChild(resultItem(row, terms));
             shown++;
             added++;
@@ -216,11 +219,13 @@
           say();
         });
       }
-      more.onclick = function () { more.hidden = true; page(); };
+      more.onclick = function () { more.hidden = true; page().catch(failed); };
       return page();
-    }).catch(function () {
+    }).catch(failed);
+
+    function failed() {
       status.textContent = "搜索索引未能载入，请稍后再试，或在往期归档中查找。";
-    });
+    }
   }
 
   function start() {
