@@ -224,7 +224,9 @@ def plan_index(view: SiteView) -> list[Output]:
     manifest = _script(
         "index",
         {
-            "segments": [[s.name, len(s.documents), s.term_shards] for s in found],
+            # With a version each, asked for in the files' addresses: a browser's
+            # copy of an older segment is not mixed with a newer one.
+            "segments": [[s.name, len(s.documents), s.term_shards, s.digest()[:10]] for s in found],
             "block": DOCS_PER_BLOCK,
             "communities": {c.slug: c.name for c in view.communities},
         },

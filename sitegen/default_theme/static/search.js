@@ -12,13 +12,15 @@
   var waiting = {};
   var loaded = {};
   var manifest = null;
+  var versions = {};  // segment -> its version, from the manifest
 
   function load(name) {
     if (loaded[name]) return loaded[name];
     loaded[name] = new Promise(function (resolve, reject) {
       waiting[name] = resolve;
       var script = document.createElement("script");
-      script.src = base + name;
+      var version = versions[name.split("/")[0]];
+      script.src = base + name + (version ? "?v=" + version : "");
       script.onerror = function () { reject(new Error(name)); };
       document.head.appendChild(script);
     });
@@ -177,6 +179,7 @@
     status.textContent = "正在搜索…";
     load("index.js").then(function (data) {
       manifest = data;
+      data.segments.forEach(function (s) { versions[s[0]] = s[3]; });
       return Promise.all(data.segments.map(function (s) { return candidates(s[0], s[2], grams); }));
     }).then(function (found) {
       var ranked = [];
