@@ -46,6 +46,7 @@ class PosterSpec(PaperSpec):
 PRINT_PROFILES = ("office", "shop")
 # An internal link as the Markdown converter leaves it, resolved per page by site/urls.py.
 REF_SCHEME = "sitegen-ref:"
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # the links a body may keep
 SHOP_BLEED_MM = 3.0  # what print shops ask for on posters, board packs and leaflets
 
 

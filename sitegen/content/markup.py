@@ -43,9 +43,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from sitegen.content import pasted_html
-from sitegen.model import REF_SCHEME
-
-SAFE_SCHEMES = ("http", "https", "mailto", "tel")
+from sitegen.model import REF_SCHEME, SAFE_SCHEMES
 
 
 @dataclass(frozen=True)

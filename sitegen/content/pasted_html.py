@@ -13,9 +13,8 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from sitegen.model import REF_SCHEME
+from sitegen.model import REF_SCHEME, SAFE_SCHEMES
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _REF = REF_SCHEME.rstrip(":")
 
 FORMATTING = frozenset(
