@@ -18,9 +18,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.errors import refuse_warnings
 from sitegen.incremental.cache_db import CACHE_DIR, cache_file
-from sitegen.incremental.record import BuildRecord, BuildRecords, input_stamps
+from sitegen.incremental.record import BuildRecord, BuildRecords, Snapshot, input_stamps
 from sitegen.outputs.printing.report import PrintReport
 from sitegen.report import BuildReport
 from sitegen.scratch import scratch_folder
@@ -45,14 +44,15 @@ def build(
         started = time.perf_counter()
         remove_leftovers_beside(out_dir)
         records = BuildRecords(cache_file(site_dir), out_dir)
-        previous = records.load() if use_cache else None
+        snapshot = records.load_snapshot() if use_cache else None
         content_files = list_content_files(site_dir / "content")
         inputs = input_stamps(site_dir, content_files)
         settings = build_settings(flags, with_print)
-        if previous is not None and previous.still_exact(inputs, now, settings, out_dir):
-            if strict:
-                refuse_warnings(previous.warnings)
-            return _nothing_changed(previous, time.perf_counter() - started)
+        exact = snapshot is not None and snapshot.still_exact(inputs, now, settings, out_dir)
+        # With --strict, warnings on record are refused by a build that runs: it has
+        # them as messages (files and lines), the record only as text.
+        if exact and not (strict and snapshot.warnings):
+            return _nothing_changed(snapshot, time.perf_counter() - started)
 
         from sitegen import pipeline  # only now: see above
         from sitegen.sitefolder.settings import site_timezone
@@ -67,20 +67,19 @@ def build(
             use_cache=use_cache,
             strict=strict,
             content_files=content_files,
-            previous=previous,
+            previous=records.load(snapshot) if snapshot is not None else None,
         )
         report = built.report
-        records.save(
-            BuildRecord(
-                outputs=built.outputs,
-                inputs=inputs,
-                settings=settings,
-                moment=now,
-                steady=built.steady,
-                pages=report.pages,
-                warnings=report.warnings,
-            )
+        snapshot = Snapshot(
+            outputs=built.stamps,
+            inputs=inputs,
+            settings=settings,
+            moment=now,
+            steady=built.steady,
+            pages=report.pages,
+            warnings=report.warnings,
         )
+        records.save(BuildRecord(snapshot, made=built.made))
         report.seconds = time.perf_counter() - started
         return report
 
@@ -117,7 +116,7 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _nothing_changed(previous: BuildRecord, seconds: float) -> BuildReport:
+def _nothing_changed(previous: Snapshot, seconds: float) -> BuildReport:
     """The report of a build that found the output folder already exact."""
     pdfs = [path for path in previous.outputs if path.endswith(".pdf")]
     return BuildReport(

@@ -205,7 +205,8 @@ def _run_build(args: argparse.Namespace) -> int:
         use_cache=not args.no_cache,
         strict=args.strict,
     )
-    _print_diagnostics(report.warnings)
+    if report.warnings:
+        print("\n".join(report.warnings), file=sys.stderr)
     print(report.summary() + f" -> {out}")
     if report.print is not None and not report.already_exact:
         print(report.print.posters())

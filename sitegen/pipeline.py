@@ -25,7 +25,7 @@ from sitegen.incremental.cache_db import CACHE_DIR, cache_file
 from sitegen.incremental.keys import OutputKeys
 from sitegen.incremental.parse_cache import ParseCache
 from sitegen.incremental.print_cache import PrintCache
-from sitegen.incremental.record import BuildRecord, BuildRecords, Record, outputs_as_left
+from sitegen.incremental.record import BuildRecord, BuildRecords, Made, stamps_as_left
 from sitegen.incremental.steady import steady_between
 from sitegen.model import Notice, SiteContent
 from sitegen.outputs import feeds, search
@@ -42,7 +42,7 @@ from sitegen.site.view import SiteView
 from sitegen.site.visibility import NO_FLAGS, Flags
 from sitegen.sitefolder.load import load_site, theme_static_files
 from sitegen.sitefolder.parse_pool import parse_files
-from sitegen.sitefolder.sitefiles import Listing, list_content_files
+from sitegen.sitefolder.sitefiles import Listing, Stamp, list_content_files
 from sitegen.writer import (
     StagedOutput,
     check_output_folder,
@@ -129,13 +129,15 @@ def run(
             if strict:
                 refuse_warnings(warnings)
         made.update(dict.fromkeys(report.print.paths if report.print else (), (None, ())))
-        report.write = staged.commit(set(made), set(previous.outputs) if previous else None)
+        left_before = set(previous.snapshot.outputs) if previous else None
+        report.write = staged.commit(set(made), left_before)
     except BaseException:
         staged.discard()
         raise
-    report.warnings = warnings
+    report.warnings = [str(warning) for warning in warnings]
+    stamps = stamps_as_left(out_dir, made, kept, previous.snapshot if previous else None)
     return Built(
-        report, outputs_as_left(out_dir, made, kept, previous), steady_between(view, with_print)
+        report, stamps, {path: made[path] for path in stamps}, steady_between(view, with_print)
     )
 
 
@@ -144,7 +146,8 @@ class Built:
     """What a build made, for its report and for the record the next build reads."""
 
     report: BuildReport
-    outputs: dict[str, Record]
+    stamps: dict[str, Stamp]  # every file it left in the output folder
+    made: dict[str, Made]  # how each of those was made
     steady: tuple[datetime, datetime]
 
 

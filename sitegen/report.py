@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sitegen.errors import Diagnostic
 from sitegen.outputs.printing.report import PrintReport
 from sitegen.writer import WriteReport
 
@@ -15,7 +14,7 @@ class BuildReport:
     files: int = 0
     seconds: float = 0.0
     write: WriteReport = field(default_factory=WriteReport)
-    warnings: list[Diagnostic] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # as shown, by file and line
     print: PrintReport | None = None
     already_exact: bool = False  # nothing changed since the last build: nothing was loaded
 

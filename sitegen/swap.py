@@ -23,14 +23,16 @@ system without the atomic exchange, a stop between its renames is undone.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import errno
 import json
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import ctypes
 
 try:
     import fcntl
@@ -189,6 +191,8 @@ def _exchange(a: Path, b: Path) -> None:
     if renameat2 is not None:
         if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
             return
+        import ctypes
+
         code = ctypes.get_errno()
         if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
             raise OSError(code, os.strerror(code), str(b))
@@ -198,6 +202,8 @@ def _exchange(a: Path, b: Path) -> None:
 
 
 def _libc() -> ctypes.CDLL | None:
+    import ctypes.util  # only for a swap: a build with nothing to do makes none
+
     name = ctypes.util.find_library("c") if os.name == "posix" else None
     try:
         return ctypes.CDLL(name, use_errno=True) if name else None

@@ -229,7 +229,8 @@ def test_a_crafted_or_damaged_cache_runs_nothing_and_is_made_again(
         for table, column in (
             ("parsed", "item"),
             ("parsed", "body"),
-            ("builds", "state"),
+            ("snapshots", "snapshot"),
+            ("builds", "made"),
             ("memo", "value"),
         ):
             assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0, table
@@ -248,7 +249,8 @@ def test_a_crafted_or_damaged_cache_runs_nothing_and_is_made_again(
     # Entries cut short, then a cache file that is not a database at all.
     with sqlite3.connect(cache / "cache.sqlite") as db:
         db.execute("UPDATE parsed SET item = substr(item, 1, 20)")
-        db.execute("UPDATE builds SET state = substr(state, 1, 20)")
+        db.execute("UPDATE snapshots SET snapshot = substr(snapshot, 1, 20)")
+        db.execute("UPDATE builds SET made = substr(made, 1, 20)")
     (site / "content/notices/2026-11-18-停水通知.md").touch()
     result = run_sitegen("build", str(site), "--now", NOW)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr

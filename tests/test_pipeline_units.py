@@ -13,7 +13,7 @@ from conftest import NOW, REPO
 
 from sitegen.errors import Diagnostic, SourceRef, UserError, in_order
 from sitegen.incremental.keys import OutputKeys
-from sitegen.incremental.record import BuildRecord, outputs_as_left
+from sitegen.incremental.record import BuildRecord, Snapshot, stamps_as_left
 from sitegen.outputs.plan import Output, check_plan
 from sitegen.outputs.render import Renderer
 from sitegen.pipeline import load_view, plan
@@ -105,8 +105,8 @@ def test_the_record_keeps_only_outputs_whose_key_and_file_are_as_left(
         data, reads = render(output)
         (tmp_path / output.path).write_bytes(data)
         made[output.path] = (keys.key(output, reads), reads)
-    record = BuildRecord(
-        outputs=outputs_as_left(tmp_path, made, {}, None),
+    snapshot = Snapshot(
+        outputs=stamps_as_left(tmp_path, made, {}, None),
         inputs={},
         settings="",
         moment=view.now,
@@ -114,6 +114,7 @@ def test_the_record_keeps_only_outputs_whose_key_and_file_are_as_left(
         pages=2,
         warnings=[],
     )
+    record = BuildRecord(snapshot, made)
     assert set(record.unchanged(outputs, keys, tmp_path)) == {"index.html", "404.html"}
     # A file changed by hand is made again, whatever its key says.
     stamp = os.stat(tmp_path / "404.html")
@@ -127,7 +128,7 @@ def test_the_record_keeps_only_outputs_whose_key_and_file_are_as_left(
 
 def test_the_record_says_exact_only_inside_the_steady_window() -> None:
     now = datetime.fromisoformat(NOW)
-    record = BuildRecord(
+    record = Snapshot(
         {},
         {"content/a.md": (1, 2)},
         "s",

@@ -19,8 +19,6 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from sitegen.model import Body
-
 T = TypeVar("T")
 
 CacheEntryError = (msgspec.DecodeError, msgspec.ValidationError)
@@ -29,6 +27,10 @@ CacheEntryError = (msgspec.DecodeError, msgspec.ValidationError)
 def _encode_hook(value: Any) -> Any:
     if isinstance(value, PurePosixPath | Path):
         return value.as_posix()
+    # Imported here, as the parse cache's items are coded: the model is a tenth of a
+    # build with nothing to do, whose record holds none of it.
+    from sitegen.model import Body
+
     if isinstance(value, Body):
         return None  # bodies have a column of their own
     raise NotImplementedError(f"the cache cannot keep a {type(value).__name__}")
@@ -37,6 +39,8 @@ def _encode_hook(value: Any) -> Any:
 def _decode_hook(wanted: type, value: Any) -> Any:
     if wanted is Path and isinstance(value, str):
         return Path(value)
+    from sitegen.model import Body  # see _encode_hook
+
     if wanted is Body and value is None:
         return Body("")
     raise NotImplementedError(f"not a {wanted.__name__}")

@@ -20,12 +20,13 @@ def cache_file(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / "cache.sqlite"
 
 
-SCHEMA_VERSION = 3  # 3: entries are MessagePack, no longer pickles
+SCHEMA_VERSION = 4  # 3: entries are MessagePack, no longer pickles; 4: snapshots apart
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS parsed (
     path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, key TEXT, item BLOB, body TEXT
 );
-CREATE TABLE IF NOT EXISTS builds (out TEXT PRIMARY KEY, state BLOB);
+CREATE TABLE IF NOT EXISTS snapshots (out TEXT PRIMARY KEY, snapshot BLOB);
+CREATE TABLE IF NOT EXISTS builds (out TEXT PRIMARY KEY, made BLOB);
 CREATE TABLE IF NOT EXISTS memo (name TEXT PRIMARY KEY, value BLOB);
 """
 
@@ -42,7 +43,7 @@ def connect(path: Path, create: bool = True) -> sqlite3.Connection | None:
             if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
                 connection.executescript(
                     "DROP TABLE IF EXISTS parsed; DROP TABLE IF EXISTS builds;"
-                    "DROP TABLE IF EXISTS memo;"
+                    "DROP TABLE IF EXISTS snapshots; DROP TABLE IF EXISTS memo;"
                     + SCHEMA
                     + f"PRAGMA user_version = {SCHEMA_VERSION};"
                 )

@@ -1,5 +1,6 @@
 """What the last build into an output folder was made from and what it left there,
-kept in the cache database.
+kept in the cache database in two parts: the snapshot (the stamps of what it read
+and of what it left, its settings and warnings), and how each output was made.
 
 The record serves a rebuild three ways:
 
@@ -19,12 +20,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from sitegen.errors import Diagnostic
 from sitegen.incremental import cache_codec, cache_db
 from sitegen.incremental.code_version import code_stamps
 from sitegen.sitefolder.sitefiles import Listing, Stamp
@@ -33,20 +34,24 @@ if TYPE_CHECKING:  # what a build hands in; a build with nothing to do loads nei
     from sitegen.incremental.keys import OutputKeys
     from sitegen.outputs.plan import Output
 
-# key, size, modification time in ns, what its render read
-Record = tuple[str | None, int, int, tuple[str, ...]]
-Made = tuple[str | None, tuple[str, ...]]  # an output's key and its reads, as just made
+T = TypeVar("T")
+
+Made = tuple[str | None, tuple[str, ...]]  # an output's key (None: never kept) and its reads
 
 
 @dataclass
-class BuildRecord:
-    outputs: dict[str, Record]
+class Snapshot:
+    """The output folder as the last build left it, and the stamps of what that build
+    read: all a build with nothing to do reads back. Kept apart from how each output
+    was made (a build that runs needs that), which is three times its size."""
+
+    outputs: dict[str, Stamp]  # every file the build left, with its stamp
     inputs: dict[str, Stamp]
     settings: str
     moment: datetime  # the build's `now`
     steady: tuple[datetime, datetime]  # no state changes strictly between these
     pages: int
-    warnings: list[Diagnostic]
+    warnings: list[str]  # as shown (text is a tenth of the decoding of messages)
 
     def still_exact(
         self, inputs: dict[str, Stamp], now: datetime, settings: str, out_dir: Path
@@ -69,31 +74,38 @@ class BuildRecord:
         if inputs != self.inputs:
             return "inputs"
         out = f"{out_dir}{os.sep}"
-        if not all(_as_left(out, path, record) for path, record in self.outputs.items()):
+        if not all(_as_left(out, path, stamp) for path, stamp in self.outputs.items()):
             return "outputs"
         return None
+
+
+@dataclass
+class BuildRecord:
+    snapshot: Snapshot
+    made: dict[str, Made]  # the outputs of `snapshot`, each with its key and reads
 
     def unchanged(self, outputs: list[Output], keys: OutputKeys, out_dir: Path) -> dict[str, Made]:
         """The outputs whose file was made from exactly what would make it now."""
         kept = {}
         out = f"{out_dir}{os.sep}"
         for output in outputs:
-            record = self.outputs.get(output.path)
-            if record is None or record[0] is None:
+            made = self.made.get(output.path)
+            stamp = self.snapshot.outputs.get(output.path)
+            if made is None or made[0] is None or stamp is None:
                 continue
-            if keys.key(output, record[3]) == record[0] and _as_left(out, output.path, record):
-                kept[output.path] = (record[0], record[3])
+            if keys.key(output, made[1]) == made[0] and _as_left(out, output.path, stamp):
+                kept[output.path] = made
         return kept
 
 
-def _as_left(out: str, path: str, record: Record) -> bool:
+def _as_left(out: str, path: str, stamp: Stamp) -> bool:
     """Whether the file at `path` in the output folder `out` (with a trailing separator:
-    joined by hand, a tenth of a no-change build's time) is as the record says."""
+    joined by hand, a tenth of a no-change build's time) has the `stamp` it was left with."""
     try:
         info = os.stat(out + path)
     except OSError:
         return False
-    return (info.st_size, info.st_mtime_ns) == record[1:3]
+    return (info.st_size, info.st_mtime_ns) == stamp
 
 
 def input_stamps(site_dir: Path, content_files: Listing) -> dict[str, Stamp]:
@@ -111,16 +123,13 @@ def input_stamps(site_dir: Path, content_files: Listing) -> dict[str, Stamp]:
     return stamps
 
 
-def outputs_as_left(
-    out_dir: Path,
-    made: dict[str, Made],
-    kept: dict[str, Made],
-    previous: BuildRecord | None,
-) -> dict[str, Record]:
-    """The record of each output file now in `out_dir` (those `kept` untouched
-    since the `previous` build are as recorded then)."""
+def stamps_as_left(
+    out_dir: Path, paths: Iterable[str], kept: dict[str, Made], previous: Snapshot | None
+) -> dict[str, Stamp]:
+    """The stamp of each of `paths` now in `out_dir` (those `kept` untouched since the
+    `previous` build are as recorded then)."""
     found = {}
-    for path, (key, reads) in made.items():
+    for path in paths:
         if path in kept and previous is not None:
             found[path] = previous.outputs[path]
             continue
@@ -128,7 +137,7 @@ def outputs_as_left(
             info = os.stat(os.path.join(out_dir, path))
         except OSError:
             continue
-        found[path] = (key, info.st_size, info.st_mtime_ns, reads)
+        found[path] = (info.st_size, info.st_mtime_ns)
     return found
 
 
@@ -139,13 +148,25 @@ class BuildRecords:
         self.db_path = db_path
         self.key = str(out_dir.resolve())
 
-    def load(self) -> BuildRecord | None:
+    def load_snapshot(self) -> Snapshot | None:
+        return self._read("SELECT snapshot FROM snapshots WHERE out = ?", Snapshot)
+
+    def load(self, snapshot: Snapshot | None = None) -> BuildRecord | None:
+        """The whole record (reading its `snapshot` again unless given)."""
+        if snapshot is None:
+            snapshot = self.load_snapshot()
+        made = self._read("SELECT made FROM builds WHERE out = ?", dict[str, Made])
+        if snapshot is None or made is None:
+            return None
+        return BuildRecord(snapshot, made)
+
+    def _read(self, query: str, wanted: type[T]) -> T | None:
         db = cache_db.connect(self.db_path, create=False)
         if db is None:
             return None
         try:
-            row = db.execute("SELECT state FROM builds WHERE out = ?", (self.key,)).fetchone()
-            return cache_codec.decode(row[0], BuildRecord) if row else None
+            row = db.execute(query, (self.key,)).fetchone()
+            return cache_codec.decode(row[0], wanted) if row else None
         except (sqlite3.Error, TypeError, *cache_codec.CacheEntryError):
             return None  # a damaged record: this build is a full one and records anew
         finally:
@@ -158,19 +179,27 @@ class BuildRecords:
         record = self.load()
         if record is None:
             return
-        made: dict[str, Made] = dict.fromkeys(paths, (None, ()))
-        record.outputs.update(outputs_as_left(out_dir, made, {}, None))
+        stamps = stamps_as_left(out_dir, paths, {}, None)
+        record.snapshot.outputs.update(stamps)
+        record.made.update(dict.fromkeys(stamps, (None, ())))
         self.save(record)
 
     def save(self, record: BuildRecord) -> None:
+        """Both parts of `record` at once: a snapshot never goes with another build's reads."""
         db = cache_db.connect(self.db_path)
         if db is None:
             return
         try:
-            db.execute(
-                "INSERT OR REPLACE INTO builds VALUES (?, ?)",
-                (self.key, cache_codec.encode(record)),
-            )
+            with db:  # one transaction: committed at the end, rolled back on an error
+                db.execute("BEGIN")
+                db.execute(
+                    "INSERT OR REPLACE INTO snapshots VALUES (?, ?)",
+                    (self.key, cache_codec.encode(record.snapshot)),
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO builds VALUES (?, ?)",
+                    (self.key, cache_codec.encode(record.made)),
+                )
         except sqlite3.Error:
             pass  # a cache: the next build is slower, not wrong
         finally:

@@ -81,7 +81,7 @@ def published_files(site_dir: Path, out_dir: Path, now: datetime, force: bool) -
 
     if not out_dir.is_dir():
         raise UserError(f"{out_dir}: no output folder to publish", "run `sitegen build` first")
-    record = BuildRecords(cache_file(site_dir), out_dir).load()
+    record = BuildRecords(cache_file(site_dir), out_dir).load_snapshot()
     if force:
         if record is not None:
             return sorted(record.outputs)

@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sitegen.errors import Diagnostic
-from sitegen.site import urls
 
 KINDS = {  # folder -> (one, several)
     "posters": ("poster", "posters"),
@@ -61,6 +60,8 @@ class PrintReport:
 
     def made(self) -> str:
         """What was made, by kind, and whether every PDF passed the check for printing."""
+        from sitegen.site import urls  # not at the top: see the module's docstring
+
         kinds = Counter(
             path.split("/")[1]
             for path in self.paths
