@@ -112,6 +112,25 @@ def test_markdown_links_become_references_and_unsafe_ones_go() -> None:
     assert "onclick" in rendered.broken[2].message
 
 
+def test_time_ranges_in_the_text_do_not_break_and_those_in_tags_are_left() -> None:
+    html = (
+        MarkdownConverter(set())
+        .convert(
+            "停水时间 9:00-17:30，复水 18：00至20：00。\n\n"
+            '<abbr title="8:00-9:00">早班</abbr> | 表 | 时间 |\n\n| 时段 |\n|---|\n| 7:30 ~ 8:30 |',
+            "notices/a.md",
+        )
+        .html
+    )
+    shown = [
+        '<span class="nowrap">9:00-17:30</span>',
+        '<span class="nowrap">18：00至20：00</span>',
+        '<td><span class="nowrap">7:30 ~ 8:30</span></td>',
+    ]
+    assert all(part in html for part in shown), html
+    assert 'title="8:00-9:00"' in html and html.count("nowrap") == 3
+
+
 def test_summary_cuts_chinese_at_a_sentence_end() -> None:
     html = "<p>" + "各位居民：因管道维修需要停水。" * 10 + "</p>"
     summary = summarize(html, limit=40)

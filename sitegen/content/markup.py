@@ -289,20 +289,14 @@ _TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 _WORD_INDENT = re.compile("^[\u3000\u00a0]+", re.MULTILINE)
-_TIME_RANGE = re.compile(r"\d{1,2}[:：]\d{2}\s*[-–—~～至到]\s*\d{1,2}[:：]\d{2}")
-_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+# A time range in the text, not in a tag: no `>` comes before the next `<` (text
+# holds none unescaped).
+_TIME_RANGE_IN_TEXT = re.compile(r"\d{1,2}[:：]\d{2}\s*[-–—~～至到]\s*\d{1,2}[:：]\d{2}(?![^<>]*>)")
 
 
 def keep_time_ranges_whole(body_html: str) -> str:
     """Each time range in the text (never inside a tag) in a span that does not break."""
-    if not _TIME_RANGE.search(body_html):
-        return body_html
-    return "".join(
-        part
-        if part.startswith("<")
-        else _TIME_RANGE.sub(r'<span class="nowrap">\g<0></span>', part)
-        for part in _TAG_OR_TEXT.split(body_html)
-    )
+    return _TIME_RANGE_IN_TEXT.sub(r'<span class="nowrap">\g<0></span>', body_html)
 
 
 def shift_headings(body_html: str) -> str:

@@ -52,7 +52,7 @@ def list_files(
     while pending:
         path, real, prefix = pending.pop()
         try:
-            entries = sorted(os.scandir(path), key=lambda e: e.name)
+            entries = list(os.scandir(path))
         except OSError:
             continue  # vanished or unreadable while listed: as if it were not there
         for entry in entries:
@@ -75,6 +75,7 @@ def list_files(
             except OSError:
                 continue
     listing.files = dict(sorted(listing.files.items()))
+    listing.refused.sort(key=lambda refused: refused.link.as_posix())
     return listing
 
 
