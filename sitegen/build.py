@@ -34,6 +34,7 @@ def build(
     now: datetime,
     flags: Flags = NO_FLAGS,
     with_print: bool = True,
+    with_search: bool = True,
     use_cache: bool = True,
     strict: bool = False,
 ) -> BuildReport:
@@ -47,7 +48,7 @@ def build(
         snapshot = records.load_snapshot() if use_cache else None
         content_files = list_content_files(site_dir / "content")
         inputs = input_stamps(site_dir, content_files)
-        settings = build_settings(flags, with_print)
+        settings = build_settings(flags, with_print, with_search)
         exact = snapshot is not None and snapshot.still_exact(inputs, now, settings, out_dir)
         # With --strict, warnings on record are refused by a build that runs: it has
         # them as messages (files and lines), the record only as text.
@@ -64,6 +65,7 @@ def build(
             now,
             flags,
             with_print=with_print,
+            with_search=with_search,
             use_cache=use_cache,
             strict=strict,
             content_files=content_files,
@@ -84,16 +86,16 @@ def build(
         return report
 
 
-def build_settings(flags: Flags, with_print: bool) -> str:
+def build_settings(flags: Flags, with_print: bool, with_search: bool) -> str:
     """The settings a build records: another set of them makes other files."""
-    return repr((flags, with_print))
+    return repr((flags, with_print, with_search))
 
 
 def recorded_flags(settings: str) -> Flags | None:
     """The flags of a build that recorded `settings` (None: not a build of this sitegen)."""
-    for drafts, future, with_print in itertools.product((False, True), repeat=3):
+    for drafts, future, with_print, with_search in itertools.product((False, True), repeat=4):
         flags = Flags(drafts=drafts, future=future)
-        if build_settings(flags, with_print) == settings:
+        if build_settings(flags, with_print, with_search) == settings:
             return flags
     return None
 

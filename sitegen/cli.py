@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include drafts")
     build.add_argument("--future", action="store_true", help="include notices dated after now")
     build.add_argument("--no-print", action="store_true", help="skip the print outputs (PDF)")
+    build.add_argument(
+        "--no-search", action="store_true", help="skip the search index (and the pages' search box)"
+    )
     build.add_argument("--no-cache", action="store_true", help="use nothing from earlier builds")
     _strict_argument(build)
     build.set_defaults(run=_run_build)
@@ -202,6 +205,7 @@ def _run_build(args: argparse.Namespace) -> int:
         datetime.now(UTC) if args.now is None else _now(args.now, args.site),
         Flags(drafts=args.drafts, future=args.future),
         with_print=not args.no_print,
+        with_search=not args.no_search,
         use_cache=not args.no_cache,
         strict=args.strict,
     )

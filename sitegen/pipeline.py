@@ -95,6 +95,7 @@ def run(
     flags: Flags,
     *,
     with_print: bool,
+    with_search: bool,
     use_cache: bool,
     strict: bool,
     content_files: Listing,
@@ -105,12 +106,12 @@ def run(
     view, warnings = load_view(site_dir, now, flags, use_cache, content_files=content_files)
     if strict:
         refuse_warnings(warnings)
-    renderer = Renderer(view, with_print=with_print)
+    renderer = Renderer(view, with_print=with_print, with_search=with_search)
     outputs = plan(renderer)
     check_plan(outputs + (planned_outputs(view) if with_print else []))
     check_output_folder(out_dir, site_dir)
     staged = StagedOutput(out_dir)
-    keys = OutputKeys(view, with_print)
+    keys = OutputKeys(view, with_print, with_search)
     kept = previous.unchanged(outputs, keys, out_dir) if previous else {}
     try:
         reads = write_all(outputs, staged, set(kept))
@@ -275,8 +276,9 @@ def plan(renderer: Renderer) -> list[Output]:
     outputs += feeds.plan_feeds(renderer)
     # After the sitemap: these are not pages to find.
     outputs += plan_short_addresses(renderer)
-    outputs.append(plan_search_page(renderer))
-    outputs += search.plan_index(renderer.view)
+    if renderer.with_search:
+        outputs.append(plan_search_page(renderer))
+        outputs += search.plan_index(renderer.view)
     base_url = content.config.base_url
     outputs.append(
         Output("robots.txt", "robots.txt", lambda reads: feeds.robots(base_url), made_of="robots")

@@ -103,3 +103,19 @@ def test_an_edit_rewrites_only_the_shards_it_touches(make_site) -> None:
     assert 2 < len(changed) <= 2 + len(touched) < len(after) / 2, changed
     untouched = [p for p in after if after[p] == before[p]]
     assert all(p.stat().st_mtime_ns == stamps[p] for p in untouched), "unchanged files rewritten"
+
+
+def test_a_build_without_search_has_no_index_and_no_box_until_built_with_it(make_site) -> None:
+    """`--no-search`, as `--no-print`: the like-for-like build beside generators that
+    make no index; the next build with search makes it again, and the box."""
+    site = make_site()
+    output = site / "output"
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print", "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert not (output / "search").exists()
+    pages = list(output.rglob("*.html"))
+    assert pages and not any('role="search"' in p.read_text("utf-8") for p in pages)
+    assert run_sitegen("build", str(site), "--now", NOW, "--no-print").returncode == 0
+    assert (output / "search/index.js").is_file() and (output / "search/index.html").is_file()
+    home = (output / "index.html").read_text("utf-8")
+    assert 'role="search"' in home and 'action="search/index.html"' in home

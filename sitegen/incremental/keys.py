@@ -64,11 +64,12 @@ def _hash(text: str) -> str:
 
 
 class OutputKeys:
-    """The keys of one build's outputs (for a view and the print setting)."""
+    """The keys of one build's outputs (for a view, and the print and search settings)."""
 
-    def __init__(self, view: SiteView, with_print: bool) -> None:
+    def __init__(self, view: SiteView, with_print: bool, with_search: bool = True) -> None:
         self.view = view
         self.with_print = with_print
+        self.with_search = with_search
         self._parts: dict[str, str] = {}
 
     @cached_property
@@ -86,6 +87,7 @@ class OutputKeys:
             code_stamps(),
             sorted(themes),
             self.with_print,
+            self.with_search,
         )
         return _hash(repr(parts))
 

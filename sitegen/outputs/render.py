@@ -85,6 +85,7 @@ class Renderer:
 
     view: SiteView
     with_print: bool = False
+    with_search: bool = True  # the search index is made, and every page has the box
     _environments: dict[str, jinja2.Environment] = field(default_factory=dict)
     _names: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
@@ -238,6 +239,7 @@ class Renderer:
             "publicity_period": lambda notice: publicity_period(notice, view.config),
             "police_record_url": police_record_url,
             "share_image": lambda item=None: self.share_image(item, theme),
+            "with_search": self.with_search,
             "stylesheets": [url(path) for path in self.stylesheets(theme)],
             "households_chart": lambda: households_chart(seen.communities),
             "cn_date": cn_date,
