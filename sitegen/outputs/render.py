@@ -87,6 +87,10 @@ class Renderer:
     with_print: bool = False
     with_search: bool = True  # the search index is made, and every page has the box
     _environments: dict[str, jinja2.Environment] = field(default_factory=dict)
+    # Looked up once a build (a theme's files do not change during one): every page
+    # asked for three of them, each a look at the disk, a twentieth of a page's render.
+    _static_paths: dict[tuple[str, str], str] = field(default_factory=dict)
+    _stylesheets: dict[str, list[str]] = field(default_factory=dict)
     _names: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     @property
@@ -114,6 +118,12 @@ class Renderer:
         return self._environments[theme.name]
 
     def static_path(self, theme: Theme, name: str) -> str:
+        key = (theme.name, name)
+        if key not in self._static_paths:
+            self._static_paths[key] = self._find_static(theme, name)
+        return self._static_paths[key]
+
+    def _find_static(self, theme: Theme, name: str) -> str:
         for folder in theme.chain:
             if (folder / "static" / name).is_file():
                 return static_path(folder, name)
@@ -143,11 +153,13 @@ class Renderer:
 
     def stylesheets(self, theme: Theme) -> list[str]:
         """The built-in `style.css`, then each theme's `theme.css`, parent before child."""
-        sheets = [self.static_path(theme, "style.css")]
-        for folder in reversed(theme.chain):
-            if (folder / "static" / "theme.css").is_file():
-                sheets.append(static_path(folder, "theme.css"))
-        return sheets
+        if theme.name not in self._stylesheets:
+            sheets = [self.static_path(theme, "style.css")]
+            for folder in reversed(theme.chain):
+                if (folder / "static" / "theme.css").is_file():
+                    sheets.append(static_path(folder, "theme.css"))
+            self._stylesheets[theme.name] = sheets
+        return self._stylesheets[theme.name]
 
     def render(
         self,
