@@ -43,7 +43,7 @@ Made = tuple[str | None, tuple[str, ...]]  # an output's key (None: never kept) 
 class Snapshot:
     """The output folder as the last build left it, and the stamps of what that build
     read: all a build with nothing to do reads back. Kept apart from how each output
-    was made (a build that runs needs that), which is three times its size."""
+    was made (its keys and reads), which only a build that runs needs."""
 
     outputs: dict[str, Stamp]  # every file the build left, with its stamp
     inputs: dict[str, Stamp]

@@ -21,7 +21,11 @@ from sitegen.site.urls import static_path
 from sitegen.site.view import SiteView
 
 _SHAREABLE_REF = re.compile(
-    r'<img\b[^>]*\bsrc="' + re.escape(REF_SCHEME) + r'([^"#]+\.(?:png|jpe?g|gif|webp))"',
+    r'<img\b[^>]*\bsrc="'
+    + re.escape(REF_SCHEME)
+    + r'([^"#]+(?:'
+    + "|".join(re.escape(extension) for extension in SHAREABLE)
+    + r'))"',
     re.IGNORECASE,
 )
 _HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')

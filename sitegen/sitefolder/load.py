@@ -192,7 +192,6 @@ def _warn_of_names_windows_refuses(files: list[str], diagnostics: Diagnostics) -
             )
 
 
-UTF8_BOM = b"\xef\xbb\xbf"
 CSV_SAMPLE = 1 << 16  # bytes enough to tell UTF-8 from GBK
 
 
@@ -207,7 +206,7 @@ def _warn_of_csv_without_bom(site_dir: Path, files: list[str], diagnostics: Diag
                 data = file.read(CSV_SAMPLE)
         except OSError:
             continue  # gone since the folder was listed: the build says so where it copies
-        if data.startswith(UTF8_BOM) or data.isascii():
+        if data.startswith(codecs.BOM_UTF8) or data.isascii():
             continue
         try:
             codecs.getincrementaldecoder("utf-8")().decode(data, final=False)
