@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,24 +40,28 @@ def test_lighthouse_accessibility(
     url = site_server.url_for(built_site / path) + (f"?{query}" if query else "")
     report = tmp_path / "report.json"
     flags = " ".join([*CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'profile'}"])
-    proc = subprocess.run(
-        [
-            str(lighthouse_bin),
-            url,
-            "--only-categories=accessibility",
-            "--form-factor=mobile",
-            "--quiet",
-            "--output=json",
-            f"--output-path={report}",
-            f"--chrome-flags={flags}",
-        ],
-        env={**os.environ, "CHROME_PATH": chromium_bin, "TMPDIR": str(tmp_path)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
+    # Chromium makes its singleton socket under TMPDIR, and a socket's path may be
+    # at most 107 bytes: tmp_path, under a long TMPDIR, can be longer ("Unable to
+    # connect to Chrome"). A short folder of its own, removed afterwards.
+    with tempfile.TemporaryDirectory(prefix="lh-", dir="/tmp") as chromium_tmp:
+        proc = subprocess.run(
+            [
+                str(lighthouse_bin),
+                url,
+                "--only-categories=accessibility",
+                "--form-factor=mobile",
+                "--quiet",
+                "--output=json",
+                f"--output-path={report}",
+                f"--chrome-flags={flags}",
+            ],
+            env={**os.environ, "CHROME_PATH": chromium_bin, "TMPDIR": chromium_tmp},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     assert proc.returncode == 0 and report.is_file(), proc.stderr[-3000:]
     result = json.loads(report.read_text("utf-8"))
     score = round(result["categories"]["accessibility"]["score"] * 100)
