@@ -76,6 +76,7 @@ class StagedOutput:
         self.out_dir = Path(os.path.realpath(out_dir))  # given a link, replace what it leads to
         self.staging = self.out_dir.parent / f"{staging_prefix(self.out_dir)}{os.getpid()}"
         self.report = WriteReport()
+        self._folders: set[Path] = set()  # made in staging: a mkdir is a tenth of a write
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         with folder_locked(self.out_dir.parent):
             remove_leftovers(self.out_dir)
@@ -92,7 +93,9 @@ class StagedOutput:
         except OSError:
             pass  # a new file
         target = self.staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         target.write_bytes(data)
         self.report.written += 1
 

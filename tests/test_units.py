@@ -20,6 +20,7 @@ from sitegen.site.urls import canonical, relative, resolve_refs, term_slugs
 from sitegen.site.visibility import Flags, State, is_current, is_published, state
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+EXAMPLE_NOTICES = Path(__file__).parent.parent / "content" / "notices"
 
 
 def read(text: str, schema=NOTICE) -> tuple[dict, Diagnostics]:
@@ -257,3 +258,32 @@ def test_pasted_html_edge_cases_keep_the_rest_of_the_body() -> None:
     # A picture in a link is not wrapped in another.
     html = convert("[**![图](../assets/map.png)**](https://x.org/)\n").html
     assert html.count("<a ") == 1 and "image-link" not in html
+
+
+def test_the_gated_inline_processor_changes_nothing_but_the_time() -> None:
+    """Every inline syntax, nested and broken, converts exactly as with the stock processor."""
+    from markdown.treeprocessors import InlineProcessor
+
+    from sitegen.content.inline_gate import GatedInlineProcessor
+
+    gated = MarkdownConverter({"notices/a.md", "assets/map.png"})
+    assert isinstance(gated._md.treeprocessors["inline"], GatedInlineProcessor), (
+        "this Python-Markdown has no __handleInline: check inline_gate.py against its loop"
+    )
+    stock = MarkdownConverter({"notices/a.md", "assets/map.png"})
+    stock._md.treeprocessors.register(InlineProcessor(stock._md), "inline", 20)
+    bodies = [
+        "请**务必**在*今晚*前储水，`代码` 与 ``a`b`` 和 \\*不是强调\\*。\n",
+        '见[通知](a.md)、[外链](https://x.cn "标题")、![地图](../assets/map.png)和<https://x.cn>、<a@b.cn>。\n',
+        "***又粗又斜*** __粗__ _斜_ snake_case_name **未闭合 *也未闭合\n",
+        "第一行  \n第二行\n第三行&amp;&copy;&#20013; <span>内联</span> <A区>\n",
+        "[参考][r] 与 [r] 和 ![图][r]\n\n[r]: a.md\n",
+        "- **一**、[链接*里的强调*](a.md)\n- `**不是强调**`\n\n| 甲 | *乙* |\n|---|---|\n| [a](a.md) | 8:00-9:00 |\n",
+        "> 引用里的**强调**和`代码`\n>\n> 第二段 ~~删除~~ ==标记==\n",
+        "",
+    ]
+    bodies += [
+        path.read_text(encoding="utf-8-sig") for path in sorted(EXAMPLE_NOTICES.glob("*.md"))
+    ]
+    for body in bodies:
+        assert gated.convert(body, "notices/b.md").html == stock.convert(body, "notices/b.md").html

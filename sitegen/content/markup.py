@@ -43,6 +43,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from sitegen.content import pasted_html
+from sitegen.content.inline_gate import use_gated_inline
 from sitegen.model import REF_SCHEME, SAFE_SCHEMES
 
 
@@ -327,6 +328,7 @@ class _SafeLinks(Extension):
         self.converter = converter
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        use_gated_inline(md)
         md.preprocessors.register(_CodeBlocksStashed(md, self.converter), "sitegen_code", 22)
         # A tag's name is ASCII: <A区> in a sentence is text, not a tag to clean away.
         md.inlinePatterns.register(HtmlInlineProcessor(_ASCII_TAG_HTML_RE, md), "html", 90)
