@@ -6,6 +6,7 @@ build.py runs it, once the build record has shown there is something to do;
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -114,11 +115,7 @@ def run(
     keys = OutputKeys(view, with_print, with_search)
     kept = previous.unchanged(outputs, keys, out_dir) if previous else {}
     try:
-        reads = write_all(outputs, staged, set(kept))
-        made = dict(kept)
-        for output in outputs:
-            if output.path in reads:
-                made[output.path] = (keys.key(output, reads[output.path]), reads[output.path])
+        made = kept | write_all(outputs, staged, keys.key, set(kept))
         report = BuildReport(
             pages=sum(o.path.endswith(".html") for o in outputs), files=len(outputs)
         )
@@ -186,18 +183,18 @@ def print_only(
 
 
 PARALLEL_WRITE_MIN = 500
-ReadsByPath = dict[str, tuple[str, ...]]  # output path -> what its render read
+Key = Callable[[Output, tuple[str, ...]], str | None]  # an output's key, given its reads
 
 
 def write_all(
-    outputs: list[Output], staged: StagedOutput, unchanged: set[str] = frozenset()
-) -> ReadsByPath:
+    outputs: list[Output], staged: StagedOutput, key: Key, unchanged: set[str] = frozenset()
+) -> dict[str, Made]:
     """Render and write every output (but those in `unchanged`), on all cores where the
-    system can fork; say what each render read.
+    system can fork; say how each was made (its `key` and what its render read).
 
     Workers are forked after planning, so they share the loaded site and the
     templates (renders are closures: they cannot be sent to a spawned worker); each
-    renders a slice and writes it into the staging folder."""
+    renders a slice, writes it into the staging folder and works out its keys."""
     staged.report.unchanged += len(unchanged)
     outputs = [o for o in outputs if o.path not in unchanged]
     if (
@@ -205,41 +202,44 @@ def write_all(
         or workers.cores() == 1
         or workers.start_method() != "fork"
     ):
-        return _write(outputs, staged)
+        return _write(outputs, staged, key)
     step = -(-len(outputs) // (workers.cores() * 4))
     starts = range(0, len(outputs), step)
-    reads: ReadsByPath = {}
-    with workers.pool(_adopt, (outputs, staged)) as pool:
-        for written, unchanged_there, read in pool.map(_write_slice, starts, [step] * len(starts)):
+    made: dict[str, Made] = {}
+    with workers.pool(_adopt, (outputs, staged, key)) as pool:
+        for written, unchanged_there, made_there in pool.map(
+            _write_slice, starts, [step] * len(starts)
+        ):
             staged.report.written += written
             staged.report.unchanged += unchanged_there
-            reads.update(read)
-    return reads
+            made.update(made_there)
+    return made
 
 
-def _write(outputs: list[Output], staged: StagedOutput) -> ReadsByPath:
-    reads: ReadsByPath = {}
+def _write(outputs: list[Output], staged: StagedOutput, key: Key) -> dict[str, Made]:
+    made: dict[str, Made] = {}
     for output in outputs:
         read: set[str] = set()
         staged.write(output.path, output.data(read))
-        reads[output.path] = tuple(sorted(read))
-    return reads
+        reads = tuple(sorted(read))
+        made[output.path] = (key(output, reads), reads)
+    return made
 
 
-_adopted: tuple[list[Output], StagedOutput] | None = None  # in a worker: what it writes
+_adopted: tuple[list[Output], StagedOutput, Key] | None = None  # in a worker: what it writes
 
 
-def _adopt(outputs: list[Output], staged: StagedOutput) -> None:
+def _adopt(outputs: list[Output], staged: StagedOutput, key: Key) -> None:
     global _adopted
-    _adopted = (outputs, staged)
+    _adopted = (outputs, staged, key)
 
 
-def _write_slice(start: int, length: int) -> tuple[int, int, ReadsByPath]:
+def _write_slice(start: int, length: int) -> tuple[int, int, dict[str, Made]]:
     assert _adopted is not None
-    outputs, staged = _adopted
+    outputs, staged, key = _adopted
     before = (staged.report.written, staged.report.unchanged)
-    reads = _write(outputs[start : start + length], staged)
-    return staged.report.written - before[0], staged.report.unchanged - before[1], reads
+    made = _write(outputs[start : start + length], staged, key)
+    return staged.report.written - before[0], staged.report.unchanged - before[1], made
 
 
 def _current_notice(view: SiteView, name: str) -> Notice:

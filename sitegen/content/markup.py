@@ -156,11 +156,16 @@ def _remote_image(raw: str) -> BrokenLink:
 
 MAX_INDENT = 64  # columns: sixteen levels of list; Python-Markdown recurses once a level
 MAX_QUOTES = 16
+# A line too deep starts with more than MAX_QUOTES `>`, or more than MAX_INDENT columns,
+# each mark at most 4 (a tab): either way, at least this many marks.
+_LONG_INDENT = re.compile(f"^[ \t>]{{{min(MAX_QUOTES, MAX_INDENT // 4) + 1}}}", re.MULTILINE)
 
 
 def _too_deep(text: str) -> BrokenLink | None:
     """The problem with a body nested deeper than anyone writes (which would make
     Python-Markdown recurse past its limit, or run for minutes), if it is."""
+    if not _LONG_INDENT.search(text):
+        return None  # no line starts with enough marks to be too deep: nearly every body
     for line in text.split("\n"):
         stripped = line.lstrip(" \t>")
         prefix = line[: len(line) - len(stripped)]
