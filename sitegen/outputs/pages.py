@@ -192,7 +192,7 @@ def plan_short_addresses(renderer: Renderer) -> list[Output]:
     for notice in view.notices:
         path = urls.short_path(view.short_ids[notice.slug])
         target = urls.notice_path(notice.slug)
-        page = _forwarding_page(
+        page = (
             f"{notice.title} - {view.config.title}",
             urls.relative(path, target),
             urls.canonical(view.config.base_url, target),
@@ -202,8 +202,8 @@ def plan_short_addresses(renderer: Renderer) -> list[Output]:
             Output(
                 path,
                 notice.source.as_posix(),
-                lambda reads, page=page: page,
-                made_of=("forward", page.decode("utf-8")),  # exactly what it holds
+                lambda reads, page=page: _forwarding_page(*page),
+                made_of=("forward", *page),  # all the page holds
             )
         )
     return outputs
