@@ -116,16 +116,12 @@ def short_ids(notices: Iterable[Notice]) -> dict[str, str]:
     found = {}
     for notice in sorted(notices, key=lambda n: (n.date, n.slug)):
         number = int.from_bytes(hashlib.sha256(notice.slug.encode("utf-8")).digest(), "big")
-        letters = []
-        while number:
+        short = ""  # the hash's digits in SHORT_ALPHABET, lowest first, as many as needed
+        while number and (len(short) < SHORT_LENGTH or short in taken):
             number, index = divmod(number, len(SHORT_ALPHABET))
-            letters.append(SHORT_ALPHABET[index])
-        full = "".join(letters)
-        length = SHORT_LENGTH
-        while full[:length] in taken:
-            length += 1
-        taken.add(full[:length])
-        found[notice.slug] = full[:length]
+            short += SHORT_ALPHABET[index]
+        taken.add(short)
+        found[notice.slug] = short
     return found
 
 
