@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,13 +165,15 @@ def remove_leftovers_beside(out_dir: Path) -> None:
 def _holds(path: str, data: bytes) -> bool:
     """Whether the file at `path` holds exactly `data`: read by the file descriptor, at
     most one byte more than `data`, a third of the time of a stat and a buffered read
-    (every output of a full build is compared so)."""
+    (every output of a full build is compared so). Never waiting: a pipe put where
+    an output was is not one."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        handle = os.open(path, flags)
     except OSError:
         return False  # a new file
     try:
-        return os.read(handle, len(data) + 1) == data
+        return stat.S_ISREG(os.fstat(handle).st_mode) and os.read(handle, len(data) + 1) == data
     except OSError:
         return False
     finally:
