@@ -9,7 +9,7 @@ as the stock loop would after running it; the output is the same, byte for byte.
 
 The loop it replaces is the library's private `__handleInline`: if a release
 renames it, `GatedInlineProcessor.fits()` is false, the stock processor stays,
-and tests/test_markup.py fails to say so.
+and tests/test_units.py fails to say so.
 """
 
 from __future__ import annotations
