@@ -120,6 +120,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not check the FTPS server's certificate (only on a network you trust)",
     )
+    publish.add_argument(
+        "--forget-manifest",
+        action="store_true",
+        help="do not read the target's manifest (one that was refused): send every file, "
+        "delete nothing, write a clean manifest",
+    )
+    publish.add_argument(
+        "--trust-host",
+        action="store_true",
+        help="record that the password may be sent to this target's host from this PC, "
+        "then stop (for scripts and scheduled tasks)",
+    )
     publish.set_defaults(run=_run_publish)
 
     serve = commands.add_parser(
@@ -128,7 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "site", nargs="?", type=Path, default=Path("."), help="the site folder (default: here)"
     )
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument(
         "--host", default="127.0.0.1", help="the address to listen on (default: this computer only)"
     )
@@ -166,6 +178,18 @@ def _site_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--now", help="build as of this moment, e.g. 2026-11-20 or 2026-11-20T09:00+08:00"
     )
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"`{text}` is not a port: give a number from 1 to 65535 (0: any free one)"
+        )
+    return port
 
 
 def _strict_argument(parser: argparse.ArgumentParser) -> None:
@@ -237,6 +261,12 @@ def _run_publish(args: argparse.Namespace) -> int:
             target = parse_target(args.to)
     except TargetError as err:
         raise UserError(f"--to {shown(args.to)}: {err.message}", err.hint) from err
+    if args.trust_host:
+        from sitegen.publish.trust import host_of, trust
+
+        kept = trust(target)
+        print(f"the publish password may now be sent to {host_of(target)} (kept in {kept})")
+        return 0
     report = publish(
         args.site,
         args.out if args.out is not None else args.site / "output",
@@ -247,6 +277,7 @@ def _run_publish(args: argparse.Namespace) -> int:
         max_deletes=args.max_deletes,
         force=args.force,
         insecure=args.insecure,
+        forget_manifest=args.forget_manifest,
     )
     print(report.summary())
     return 0

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import difflib
 import errno
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+# C0 and C1 controls, line and paragraph separators, and the marks that turn text
+# around (a name that shows as `gpj.exe` and is `exe.jpg`): never printed as they are,
+# since a file name holding an escape sequence would otherwise drive the terminal.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_LINES = re.compile(CONTROL.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+
+
+def printable(text: str, lines: bool = False) -> str:
+    """`text` with its control characters written as escapes (`\\n`, `\\x1b`); with
+    `lines`, line breaks are kept (a message's own layout)."""
+    pattern = _CONTROL_BUT_LINES if lines else CONTROL
+    return pattern.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
 @dataclass(frozen=True)
@@ -18,7 +32,8 @@ class SourceRef:
     line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path.as_posix()}:{self.line}" if self.line else self.path.as_posix()
+        path = printable(self.path.as_posix())
+        return f"{path}:{self.line}" if self.line else path
 
 
 Severity = Literal["error", "warning"]  # an error stops the build; a warning is shown
@@ -34,8 +49,8 @@ class Diagnostic:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        text = f"{self.where}: {self.severity}: {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
+        text = f"{self.where}: {self.severity}: {printable(self.message, lines=True)}"
+        return f"{text}\n    hint: {printable(self.hint, lines=True)}" if self.hint else text
 
 
 class Diagnostics:
@@ -88,7 +103,8 @@ class UserError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message}\n    hint: {self.hint}" if self.hint else self.message
+        message = printable(self.message, lines=True)
+        return f"{message}\n    hint: {printable(self.hint, lines=True)}" if self.hint else message
 
 
 class ContentError(UserError):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["publishing"]  # the publish tests' servers, as fixtures
+
 REPO = Path(__file__).resolve().parent.parent
 NOW = "2026-11-20T10:00:00+08:00"
 
@@ -89,6 +91,18 @@ def serving_address(process: subprocess.Popen, base: str = "/") -> str:
         if found := pattern.search(line):
             return found.group(1)
     raise AssertionError("sitegen serve did not say where it serves")
+
+
+@pytest.fixture(autouse=True)
+def user_settings(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A fresh settings folder of the user's (the hosts publish may send a password to)
+    for each test and the commands it runs, never the developer's own."""
+    folder = tmp_path_factory.mktemp("user-settings")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    monkeypatch.setenv("APPDATA", str(folder))
+    return folder
 
 
 def write_site(root: Path, files: dict[str, str | bytes]) -> Path:

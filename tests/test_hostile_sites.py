@@ -408,15 +408,28 @@ def test_names_windows_refuses_are_changed_or_refused(make_site) -> None:
             "content/assets/报名表?.pdf": "%PDF-1.4\n",
         }
     )
+    (site / "content/assets/通知\n附件.pdf").write_bytes(b"%PDF-1.4\n")
+    (site / "content/assets/con.pdf").write_bytes(b"%PDF-1.4\n")
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 1
+    for name, why in (
+        ("报名表?.pdf", 'it holds one of : * ? " < > | \\, which Windows and IIS hosts refuse'),
+        ("通知\\n附件.pdf", "it holds a control character"),
+        ("con.pdf", "a part of it is a name Windows keeps for devices"),
+    ):
+        assert (
+            f"content/assets/{name}: error: this file cannot be published under its name: {why}"
+        ) in result.stderr, result.stderr
+    assert "hint: rename the file" in result.stderr
+    assert not (site / "output").exists()
+    for name in ("报名表?.pdf", "通知\n附件.pdf", "con.pdf"):
+        (site / "content/assets" / name).unlink()
     result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
     assert result.returncode == 0, result.stderr
     assert (
         "content/notices/aux.md:1: warning: the address `aux` (from the file name) is a name "
         "Windows keeps for itself, so `aux-1` is used instead"
     ) in result.stderr
-    assert (
-        "content/assets/报名表?.pdf: warning: this name cannot be used on Windows" in result.stderr
-    )
     assert (site / "output/notices/aux-1/index.html").is_file()
     assert not (site / "output/notices/aux").exists()
 

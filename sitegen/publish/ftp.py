@@ -15,6 +15,7 @@ import io
 import ssl
 from collections.abc import Callable
 
+from sitegen.publish.manifest import MAX_BYTES, ManifestError
 from sitegen.publish.targets import Target
 from sitegen.publish.transport import RemoteTree
 
@@ -68,8 +69,14 @@ class FtpTransport(RemoteTree):
 
     def read(self, path: str) -> bytes | None:
         received = io.BytesIO()
+
+        def keep(block: bytes) -> None:
+            received.write(block)
+            if received.tell() > MAX_BYTES:
+                raise ManifestError(f"{path} on the server is too large to be sitegen's")
+
         try:
-            self.ftp.retrbinary(f"RETR {self._remote(path)}", received.write)
+            self.ftp.retrbinary(f"RETR {self._remote(path)}", keep)
         except ftplib.error_perm as err:
             if _missing(err):
                 return None

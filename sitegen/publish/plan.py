@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sitegen.publish.manifest import Manifest
+
 LIST_FOLDERS = (
     "archive/",
     "categories/",
@@ -27,10 +29,13 @@ class Plan:
     delete: list[str]
     unchanged: int
     send_bytes: int
+    # Files a stopped publish was sending that this one does not send again: their
+    # part files, if left on the server, are removed.
+    stale_parts: list[str]
 
     @property
     def changes(self) -> bool:
-        return bool(self.send or self.delete)
+        return bool(self.send or self.delete or self.stale_parts)
 
 
 def send_rank(path: str) -> int:
@@ -47,21 +52,24 @@ def send_rank(path: str) -> int:
     return 1
 
 
-def make_plan(local: dict[str, tuple[str, int]], remote: dict[str, str]) -> Plan:
+def make_plan(local: dict[str, tuple[str, int]], remote: Manifest) -> Plan:
     """`local`: path -> (SHA-256, size) of the output; `remote`: the target's manifest."""
-    send = [path for path, (digest, _) in local.items() if remote.get(path) != digest]
+    files = remote.files
+    send = [path for path, (digest, _) in local.items() if files.get(path) != digest]
     send.sort(key=lambda path: (send_rank(path), path))
-    delete = sorted(path for path in remote if path not in local)
+    delete = sorted(path for path in files if path not in local)
     return Plan(
         send=send,
         delete=delete,
         unchanged=len(local) - len(send),
         send_bytes=sum(local[path][1] for path in send),
+        stale_parts=sorted(remote.sending - set(send)),
     )
 
 
-def deletion_limit(published: int) -> int:
-    """The default of --max-deletes: a quarter of what is published, and at least 20
+def deletion_limit(built: int) -> int:
+    """The default of --max-deletes: a quarter of what this build made, and at least 20
     (removing a few expired notices from a small site is not a mistake; emptying
-    a large one by publishing the wrong folder is)."""
-    return max(20, published // 4)
+    a large one by publishing the wrong folder is). Counted against the build, not
+    the target's manifest, which anyone who can write to the host can enlarge."""
+    return max(20, built // 4)

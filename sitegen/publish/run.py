@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.errors import UserError
+from sitegen.content.names import path_problem
+from sitegen.errors import UserError, printable
 from sitegen.progress import Progress
-from sitegen.publish import manifest
+from sitegen.publish import manifest, trust
+from sitegen.publish.asking import agreed
 from sitegen.publish.plan import Plan, deletion_limit, make_plan
 from sitegen.publish.targets import Target
-from sitegen.publish.transport import Transport, connect
+from sitegen.publish.transport import Transport, connect, folders_of, part_name
 
 CHECKPOINT_S = 10.0
 PASSWORD_VARIABLE = "SITEGEN_PUBLISH_PASSWORD"
@@ -65,13 +67,16 @@ def describe(plan: Plan, target: Target, listed: int = 20) -> str:
     if len(plan.send) > listed:
         lines.append(f"  + … and {len(plan.send) - listed} more")
     lines += [f"  - {path}" for path in plan.delete]
+    if plan.stale_parts:
+        lines.append(f"  and {len(plan.stale_parts)} part file(s) a stopped publish left, removed")
     return "\n".join(lines)
 
 
 def published_files(site_dir: Path, out_dir: Path, now: datetime, force: bool) -> list[str]:
     """The files of `out_dir` to publish: those its last build made, once it is shown to
     be the site as meant (built without --drafts or --future, nothing changed since,
-    no notice come due or expired since). With `force`, whatever is there."""
+    no notice come due or expired since). With `force`, what is there even if out of
+    date, but never a build with drafts or notices not yet due."""
     from sitegen.build import recorded_flags
     from sitegen.incremental.cache_db import cache_file
     from sitegen.incremental.record import BuildRecords, input_stamps
@@ -82,17 +87,17 @@ def published_files(site_dir: Path, out_dir: Path, now: datetime, force: bool) -
     if not out_dir.is_dir():
         raise UserError(f"{out_dir}: no output folder to publish", "run `sitegen build` first")
     record = BuildRecords(cache_file(site_dir), out_dir).load_snapshot()
-    if force:
-        if record is not None:
-            return sorted(record.outputs)
-        return sorted(output_files(out_dir))
     rebuild = "run `sitegen build` first (or publish with --force)"
     if record is None:
+        if force:  # nothing tells how it was built: the user said to publish it anyway
+            return sorted(output_files(out_dir))
         raise UserError(f"{out_dir} has no build on record here (or its last one failed)", rebuild)
     flags = recorded_flags(record.settings)
     if flags is None:
+        if force:
+            return sorted(output_files(out_dir))
         raise UserError(f"{out_dir} was built by another version of sitegen", rebuild)
-    if flags != NO_FLAGS:
+    if flags != NO_FLAGS:  # never published, --force or not: drafts are not for residents
         shown = " and ".join(
             name for name, on in (("--drafts", flags.drafts), ("--future", flags.future)) if on
         )
@@ -100,6 +105,8 @@ def published_files(site_dir: Path, out_dir: Path, now: datetime, force: bool) -
             f"{out_dir} was built with {shown}: it shows notices that are not published",
             f"build it without {shown} before publishing",
         )
+    if force:
+        return sorted(record.outputs)
     inputs = input_stamps(site_dir, list_content_files(site_dir / "content"))
     why = record.out_of_date(inputs, now, record.settings, out_dir)
     reasons = {
@@ -123,25 +130,34 @@ def publish(
     max_deletes: int | None = None,
     force: bool = False,
     insecure: bool = False,
+    forget_manifest: bool = False,
     say: Callable[[str], None] = print,
+    warn: Callable[[str], None] = lambda text: print(text, file=sys.stderr),
 ) -> PublishReport:
+    """`forget_manifest`: the target's manifest is not read (one that was refused):
+    every file is sent, nothing deleted, and a clean manifest written."""
     _refuse_overlap(target, site_dir, out_dir)
     files = published_files(site_dir, out_dir, now, force)
+    _refuse_names_the_target_cannot_hold(files, target)
     local = manifest.digests(out_dir, files)
+    if target.scheme == "ftp" and target.user:
+        warn(
+            f"warning: {target} is plain FTP: the password and the files travel unencrypted\n"
+            "    hint: if the host offers it, publish to ftps:// or sftp:// instead"
+        )
     started = time.perf_counter()
     try:
         transport = connect(target, _password(target), insecure=insecure)
     except FAULTS as err:
         raise UserError(f"cannot reach {target}: {_fault(err)}", _reach_hint(target)) from err
     try:
-        remote_data = transport.read(manifest.MANIFEST)
-        remote = manifest.decode(remote_data) if remote_data is not None else {}
+        remote = manifest.Manifest() if forget_manifest else _read_manifest(transport, target)
         plan = make_plan(local, remote)
         report = PublishReport(target, plan)
         say(describe(plan, target))
         if dry_run or not plan.changes:
             return report
-        limit = deletion_limit(len(remote)) if max_deletes is None else max_deletes
+        limit = deletion_limit(len(local)) if max_deletes is None else max_deletes
         if len(plan.delete) > limit:
             raise UserError(
                 f"the plan deletes {len(plan.delete)} files from {target}, more than "
@@ -149,18 +165,53 @@ def publish(
                 "check that you are publishing the right output folder; if so, give "
                 f"--max-deletes {len(plan.delete)}",
             )
+        transport.check_folders([*plan.send, *plan.delete, *plan.stale_parts])
         if not assume_yes and not _confirmed(target):
             return report
-        _carry_out(transport, plan, local, remote, out_dir, report)
-    except manifest.ManifestError as err:
-        raise UserError(
-            str(err), f"move {manifest.MANIFEST} aside on the target, then publish again"
-        ) from err
+        _carry_out(transport, plan, local, remote.files, out_dir, report)
     finally:
         _close(transport)
     report.seconds = time.perf_counter() - started
     report.done = True
     return report
+
+
+def _read_manifest(transport: Transport, target: Target) -> manifest.Manifest:
+    data = transport.read(manifest.MANIFEST)
+    if data is None:
+        return manifest.Manifest()
+    try:
+        return manifest.decode(data)
+    except manifest.ManifestError as err:
+        raise UserError(
+            str(err),
+            f"check who else writes to {target}; then `sitegen publish --to {target} "
+            "--forget-manifest` sends every file, deletes nothing and writes a clean manifest",
+        ) from err
+
+
+def _refuse_names_the_target_cannot_hold(files: list[str], target: Target) -> None:
+    """Every name checked before anything is sent: one the rules of sitegen's own
+    output refuse (a bug, or an output folder changed by hand), or one an FTP
+    server's encoding cannot spell (an emoji for a GBK server)."""
+    encoding = target.options.get("encoding", "utf-8") if target.scheme.startswith("ftp") else None
+    bad = []
+    for path in files:
+        problem = path_problem(path)
+        if problem is None and encoding is not None:
+            try:
+                f"{target.path}/{path}".encode(encoding)
+            except UnicodeEncodeError:
+                problem = f"a {encoding} server cannot hold its name"
+        if problem:
+            bad.append(f"    {printable(path)}: {problem}")
+    if bad:
+        raise UserError(
+            f"{len(bad)} file{'s' if len(bad) != 1 else ''} of the output cannot be published "
+            f"to {target}; nothing was sent:\n" + "\n".join(bad[:20]),
+            "rename the files in content/ (letters, digits, hyphens and Chinese characters), "
+            "change the links to them, build, and publish again",
+        )
 
 
 def _carry_out(
@@ -171,56 +222,69 @@ def _carry_out(
     out_dir: Path,
     report: PublishReport,
 ) -> None:
-    """Send, then delete, recording each file in the manifest as it lands."""
+    """Send, then delete, recording each file in the manifest as it lands. The
+    manifest also names what is on its way, so that part files a stopped publish
+    leaves are known to the next; whatever stops this one, what landed is saved."""
     landed = dict(remote)
-    last_checkpoint = time.monotonic()
+    unsent = set(plan.send) | set(plan.stale_parts)
     progress = Progress("publishing", len(plan.send) + len(plan.delete))
-    current = ""
+    current = manifest.MANIFEST
     try:
+        if plan.send:
+            transport.write(manifest.MANIFEST, manifest.encode(landed, unsent))
+        last_checkpoint = time.monotonic()
         for current in plan.send:
             transport.write(current, (out_dir / current).read_bytes())
             landed[current] = local[current][0]
+            unsent.discard(current)
             report.sent += 1
             progress.step()
             if time.monotonic() - last_checkpoint > CHECKPOINT_S:
-                transport.write(manifest.MANIFEST, manifest.encode(landed))
+                transport.write(manifest.MANIFEST, manifest.encode(landed, unsent))
                 last_checkpoint = time.monotonic()
+        for current in plan.stale_parts:
+            folder, name = posixpath.split(current)
+            transport.delete(posixpath.join(folder, part_name(name)))
+            unsent.discard(current)
         for current in plan.delete:
             transport.delete(current)
             del landed[current]
             report.deleted += 1
             progress.step()
         transport.remove_empty_folders(
-            {folder for path in plan.delete for folder in _folders_of(posixpath.dirname(path))}
+            {folder for path in plan.delete for folder in folders_of(posixpath.dirname(path))}
         )
         current = manifest.MANIFEST
         transport.write(manifest.MANIFEST, manifest.encode(landed))
-    except FAULTS as err:
+    except BaseException as err:
         progress.done()
-        _save_what_landed(transport, landed, remote)
+        _save_what_landed(transport, landed, remote, unsent)
+        if not isinstance(err, FAULTS):
+            raise
         raise UserError(
-            f"publishing to {report.target} stopped at {current}: {_fault(err)}; "
+            f"publishing to {report.target} stopped at {printable(current)}: {_fault(err)}; "
             f"{report.sent} files were sent, nothing was deleted after the error",
             "run `sitegen publish` again to finish: what landed is not sent again",
         ) from err
     progress.done()
 
 
-def _folders_of(folder: str) -> list[str]:
-    """`a/b/c` -> a/b/c, a/b, a (and `` -> none)."""
-    parts = folder.split("/") if folder else []
-    return ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
-
-
-def _save_what_landed(transport: Transport, landed: dict[str, str], remote: dict[str, str]) -> None:
-    if landed == remote:
+def _save_what_landed(
+    transport: Transport, landed: dict[str, str], remote: dict[str, str], sending: set[str]
+) -> None:
+    if landed == remote and not sending:
         return
-    with contextlib.suppress(FAULTS):  # the target is gone: the next publish sends them again
-        transport.write(manifest.MANIFEST, manifest.encode(landed))
+    with contextlib.suppress(Exception):  # the target is gone: the next publish sends them again
+        transport.write(manifest.MANIFEST, manifest.encode(landed, sending))
 
 
 def _password(target: Target) -> Callable[[], str]:
+    """The password, asked for only when the target needs one, and given only to a
+    host confirmed on this PC (publish/trust.py)."""
+
     def ask() -> str:
+        if not trust.is_trusted(target):
+            _confirm_host(target)
         if os.environ.get(PASSWORD_VARIABLE):
             return os.environ[PASSWORD_VARIABLE]
         if not sys.stdin.isatty():
@@ -234,15 +298,32 @@ def _password(target: Target) -> Callable[[], str]:
     return ask
 
 
+def _confirm_host(target: Target) -> None:
+    """Ask, on a terminal, before the password first goes to a host; refuse without one."""
+    host = trust.host_of(target)
+    question = (
+        f"sitegen has never sent the publish password to {host} from this PC.\n"
+        "Is that your web host? (a site folder from someone else may name their own) [y/N] "
+    )
+    refusal = UserError(
+        f"{host} is not a host this PC has published to: the password was not sent",
+        "if it is your web host's address, run once "
+        f"`sitegen publish --to {target} --trust-host`, then publish again",
+    )
+    if not agreed(question, refusal):
+        raise UserError(f"{host} was not confirmed: the password was not sent")
+    trust.trust(target)
+
+
 def _confirmed(target: Target) -> bool:
-    if not sys.stdin.isatty():
-        raise UserError(
+    return agreed(
+        f"publish to {target}? [y/N] ",
+        UserError(
             f"nothing was changed on {target}: without a terminal to ask on, "
             "publish only with --yes",
             "look at the plan above, then run again with --yes",
-        )
-    answer = input(f"publish to {target}? [y/N] ").strip().lower()
-    return answer in ("y", "yes", "是")
+        ),
+    )
 
 
 def _refuse_overlap(target: Target, site_dir: Path, out_dir: Path) -> None:

@@ -64,6 +64,9 @@ class S3Transport:
 
         self._faults = (BotoCoreError, ClientError)
 
+    def check_folders(self, paths: Iterable[str]) -> None:
+        """An object store has no folders, so no links either: a key is only a name."""
+
     def _key(self, path: str) -> str:
         return self.prefix + path
 

@@ -11,15 +11,17 @@ takes none of those.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
-import sys
-from collections.abc import Callable
+import posixpath
+import stat
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sitegen.errors import UserError
+from sitegen.publish.asking import agreed
+from sitegen.publish.manifest import MAX_BYTES
 from sitegen.publish.targets import Target
-from sitegen.publish.transport import RemoteTree
+from sitegen.publish.transport import RemoteTree, folders_of
 
 KEY_VARIABLE = "SITEGEN_PUBLISH_KEY"
 KNOWN_HOSTS_VARIABLE = "SITEGEN_PUBLISH_KNOWN_HOSTS"
@@ -49,7 +51,26 @@ class SftpTransport(RemoteTree):
         except paramiko.SSHException as err:  # told apart from faults of the network below
             raise ConnectionError(f"SSH: {err}") from err
         self.sftp = self.client.open_sftp()
+        self.checked: set[str] = set()
         super().__init__(target.path)
+
+    def check_folders(self, paths: Iterable[str]) -> None:
+        """Each folder looked at once (lstat, which does not follow a link): a link
+        on the server is refused before anything is sent."""
+        folders = {folder for path in paths for folder in folders_of(posixpath.dirname(path))}
+        for folder in sorted(folders - self.checked):
+            try:
+                info = self.sftp.lstat(self._remote(folder))
+            except FileNotFoundError:
+                continue
+            if info.st_mode is not None and stat.S_ISLNK(info.st_mode):
+                raise UserError(
+                    f"{self._remote(folder)} on the server is a link: sitegen never writes "
+                    "or deletes through a link; nothing was sent or deleted",
+                    f"remove the link on the server (a real folder {folder}/ is made in its "
+                    "place), then publish again",
+                )
+        self.checked |= folders
 
     def _connect(
         self, target: Target, user: str, key: str | None, password: Callable[[], str]
@@ -82,7 +103,15 @@ class SftpTransport(RemoteTree):
         self.sftp.mkdir(folder)
 
     def _upload(self, remote: str, data: bytes) -> None:
-        self.sftp.putfo(io.BytesIO(data), remote, file_size=len(data), confirm=True)
+        # Made new (O_EXCL), so a link left in the part file's place is never written through.
+        with contextlib.suppress(FileNotFoundError):
+            self.sftp.remove(remote)
+        with self.sftp.open(remote, "wx") as stream:
+            stream.set_pipelined(True)
+            stream.write(data)
+        size = self.sftp.stat(remote).st_size
+        if size != len(data):
+            raise OSError(f"{remote}: {size} bytes arrived of {len(data)}")
 
     def _rename(self, source: str, destination: str) -> None:
         try:
@@ -97,12 +126,17 @@ class SftpTransport(RemoteTree):
         self.sftp.rmdir(remote)
 
     def read(self, path: str) -> bytes | None:
-        received = io.BytesIO()
         try:
-            self.sftp.getfo(self._remote(path), received)
+            info = self.sftp.lstat(self._remote(path))
         except FileNotFoundError:  # paramiko's IOError(ENOENT) is one
             return None
-        return received.getvalue()
+        if info.st_mode is None or not stat.S_ISREG(info.st_mode):
+            raise UserError(
+                f"{self._remote(path)} on the server is not a file sitegen wrote (a link?)",
+                "remove it on the server, then publish with --forget-manifest",
+            )
+        with self.sftp.open(self._remote(path), "rb") as stream:
+            return stream.read(MAX_BYTES + 1)
 
     def delete(self, path: str) -> None:
         with contextlib.suppress(FileNotFoundError):
@@ -122,17 +156,16 @@ class _AskOnATerminal:
 
     def missing_host_key(self, client, hostname: str, key) -> None:
         fingerprint = key.fingerprint if hasattr(key, "fingerprint") else key.get_base64()
-        if not sys.stdin.isatty():
-            raise UserError(
-                f"{hostname} is not a known server (its {key.get_name()} key is {fingerprint})",
-                f"check the key with the host's staff, then add it to {self.hosts} "
-                f"(ssh-keyscan), or publish once from a terminal to be asked",
-            )
-        answer = input(
+        question = (
             f"{hostname} is not a known server; its {key.get_name()} key is {fingerprint}.\n"
             "Is that the key your host gave you? [y/N] "
         )
-        if answer.strip().lower() not in ("y", "yes", "是"):
+        refusal = UserError(
+            f"{hostname} is not a known server (its {key.get_name()} key is {fingerprint})",
+            f"check the key with the host's staff, then add it to {self.hosts} "
+            f"(ssh-keyscan), or publish once from a terminal to be asked",
+        )
+        if not agreed(question, refusal):
             raise UserError(f"{hostname}: the server's key was not accepted; nothing was sent")
         client.get_host_keys().add(hostname, key.get_name(), key)
         self.hosts.parent.mkdir(parents=True, exist_ok=True)

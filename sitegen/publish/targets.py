@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from sitegen.errors import CONTROL, printable
+
 SCHEMES = ("file", "ftp", "ftps", "sftp", "s3")
 DEFAULT_PORTS = {"ftp": 21, "ftps": 21, "sftp": 22}
 # What each kind of target may be told besides its URL, and the values allowed.
@@ -65,7 +67,21 @@ def parse_target(text: str, options: dict[str, str] | None = None) -> Target:
         )
     if "://" not in text:
         return Target("file", str(Path(text).expanduser()))
-    parts = urlsplit(text)
+    if CONTROL.search(text) or " " in text.split("?", 1)[0]:
+        raise TargetError(
+            "the address holds a space or a control character",
+            "copy the address again, without spaces or line breaks",
+        )
+    unreadable = (
+        "write it as ftp://user@host/folder (a port, if any, as a number after `:`; "
+        "an IPv6 address in [ ])"
+    )
+    try:
+        parts = urlsplit(text)
+    except ValueError as err:
+        raise TargetError(
+            f"`{shown(text)}` is not an address sitegen can read ({err})", unreadable
+        ) from err
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
         raise TargetError(
@@ -76,6 +92,12 @@ def parse_target(text: str, options: dict[str, str] | None = None) -> Target:
         raise TargetError(
             "the address holds a password (after the user name and `:`)", PASSWORD_HINT
         )
+    try:
+        port = parts.port
+    except ValueError as err:
+        raise TargetError(
+            f"`{shown(text)}`: the port is not a number from 1 to 65535", unreadable
+        ) from err
     settings = dict(parse_qsl(parts.query, keep_blank_values=True))
     settings.update(options or {})
     _check_options(scheme, settings)
@@ -89,10 +111,6 @@ def parse_target(text: str, options: dict[str, str] | None = None) -> Target:
         raise TargetError(
             f"{text}: no host (or bucket) in the address", f"write it as {scheme}://…"
         )
-    try:
-        port = parts.port
-    except ValueError as err:
-        raise TargetError(f"{text}: the port is not a number") from err
     path = unquote(parts.path) or "/"
     if scheme == "s3":
         path = path.strip("/")
@@ -117,6 +135,8 @@ def _check_options(scheme: str, settings: dict[str, str]) -> None:
         choices = allowed[key]
         if choices is not None and value not in choices:
             raise TargetError(f"`{key}: {value}` is not one of {', '.join(choices)}")
+        if key == "endpoint":
+            _check_endpoint(value)
         if key == "encoding":
             import codecs
 
@@ -129,15 +149,25 @@ def _check_options(scheme: str, settings: dict[str, str]) -> None:
                 ) from err
 
 
+def _check_endpoint(value: str) -> None:
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (checked only when asked for)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetError(
+            f"`endpoint: {value}` is not the address of a storage service",
+            "write it in full, for example https://oss-cn-hangzhou.aliyuncs.com",
+        )
+
+
 def shown(text: str) -> str:
-    """A target as given, safe to show: any password in it left out."""
-    return _without_password(text) if "://" in text and urlsplit(text).password else text
-
-
-def _without_password(text: str) -> str:
-    parts = urlsplit(text)
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    who = f"{parts.username}@" if parts.username else ""
-    return f"{parts.scheme}://{who}{host}{parts.path}"
+    """A target as given, safe to show: any password in it left out, control
+    characters escaped. Reads even what urlsplit cannot."""
+    scheme, found, rest = text.partition("://")
+    if found:
+        who, at, host = rest.partition("@")
+        if at and ":" in who.split("/", 1)[0]:
+            text = f"{scheme}://{who.split(':', 1)[0]}@{host}"
+    return printable(text)

@@ -15,6 +15,10 @@ PART_SUFFIX = ".sitegen-part"  # a file on its way up, renamed into place once w
 
 
 class Transport(Protocol):
+    def check_folders(self, paths: Iterable[str]) -> None:
+        """Refuse (UserError), before anything is sent, to write or delete any of
+        `paths` where a folder they are in is a link on the target."""
+
     def read(self, path: str) -> bytes | None:
         """The file at `path` under the target's folder, or None if there is none."""
 
@@ -39,6 +43,12 @@ def deepest_first(folders: Iterable[str]) -> list[str]:
     return sorted(set(folders), key=lambda folder: folder.count("/"), reverse=True)
 
 
+def folders_of(folder: str) -> list[str]:
+    """`a/b/c` -> a/b/c, a/b, a (and `` -> none)."""
+    parts = folder.split("/") if folder else []
+    return ["/".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
 class RemoteTree:
     """What FTP and SFTP targets share: a base folder on the server, folders made as
     they are needed, each file written under its part name and renamed into place.
@@ -60,6 +70,10 @@ class RemoteTree:
 
     def _remote(self, path: str) -> str:
         return f"{self.base}/{path}"
+
+    def check_folders(self, paths: Iterable[str]) -> None:
+        """FTP cannot tell a link from a folder: there the guarantee is that every
+        path sent or deleted is one sitegen would write (checked before connecting)."""
 
     def _make_folders(self, folder: str) -> None:
         """Make `folder` and those it is in, remembering which exist."""

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from sitegen.content.config import parse_config
 from sitegen.content.markup import MarkdownConverter
+from sitegen.content.names import path_problem
 from sitegen.content.parse import (
     ParseContext,
     parse_campaign,
@@ -20,7 +21,7 @@ from sitegen.content.parse import (
     parse_page,
 )
 from sitegen.content.postings import POSTINGS_FILE, parse_postings
-from sitegen.content.slugs import NOT_ON_WINDOWS, Pinyin, is_reserved_name, slugify
+from sitegen.content.slugs import Pinyin, slugify
 from sitegen.content.sourcetext import read_source
 from sitegen.errors import Diagnostics, SourceRef, UserError, suggest
 from sitegen.model import Community, Document, Notice, PostingRound, SiteConfig, SiteContent, Theme
@@ -117,7 +118,7 @@ def load_site(
         for static in theme_static_files(theme, site_dir).values():
             _report_refused(static.refused, diagnostics)
 
-    _warn_of_names_windows_refuses(files, diagnostics)
+    _check_asset_names(files, config, diagnostics)
     _warn_of_csv_without_bom(site_dir, files, diagnostics)
     if diagnostics.errors or site_theme is None:
         return None
@@ -174,22 +175,38 @@ def _read_postings(
     return rounds
 
 
-def _warn_of_names_windows_refuses(files: list[str], diagnostics: Diagnostics) -> None:
-    """Assets are published under their own names: say which of them a Windows PC or
-    an IIS host would refuse (a site is often copied through one)."""
+def _check_asset_names(files: list[str], config: SiteConfig, diagnostics: Diagnostics) -> None:
+    """Assets are published under their own names: refuse those that a Windows PC, an
+    IIS host or an FTP server cannot hold (the rule every output path obeys), and warn
+    of those the encoding of a publish target in site.yaml cannot spell."""
+    encodings = {
+        name: options["encoding"]
+        for name, (url, options) in config.publish.items()
+        if "encoding" in options and url.lower().startswith("ftp")
+    }
     for path in files:
         if not path.startswith("assets/"):
             continue
-        parts = path.split("/")
-        if any(NOT_ON_WINDOWS.search(part) or is_reserved_name(part) for part in parts):
-            diagnostics.warning(
-                SourceRef(Path("content") / path),
-                'this name cannot be used on Windows (it holds one of : * ? " < > | or is a '
-                "name such as con, aux or nul): the site cannot be copied to a Windows PC "
-                "or an IIS host",
+        where = SourceRef(Path("content") / path)
+        problem = path_problem(path)
+        if problem:
+            diagnostics.error(
+                where,
+                f"this file cannot be published under its name: {problem}",
                 "rename the file, using letters, digits, hyphens and Chinese characters, "
                 "and change the links to it",
             )
+            continue
+        for name, encoding in encodings.items():
+            try:
+                path.encode(encoding)
+            except UnicodeEncodeError:
+                diagnostics.warning(
+                    where,
+                    f"the publish target `{name}` ({encoding}) cannot hold this name, so "
+                    "publishing there is refused",
+                    "rename the file without emoji or rare characters, and change the links to it",
+                )
 
 
 CSV_SAMPLE = 1 << 16  # bytes enough to tell UTF-8 from GBK
