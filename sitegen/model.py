@@ -272,6 +272,12 @@ BUILTIN_THEME = "default"  # the theme sitegen ships, which every theme extends
 BUILTIN_THEME_DIR = Path(__file__).parent / "default_theme"
 
 
+def theme_root(folder: Path) -> Path:
+    """The folder a theme folder's files may lead into (through links): the site's for
+    a theme in `SITE/themes/`, the built-in theme's own for the built-in one."""
+    return folder if folder == BUILTIN_THEME_DIR else folder.parent.parent
+
+
 @dataclass(frozen=True)
 class Theme:
     """A theme folder, resolved with its `extends` chain (child first)."""

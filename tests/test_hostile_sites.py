@@ -528,3 +528,78 @@ def test_serve_starts_its_watcher_again_when_the_watched_folder_goes(make_site, 
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+def outside_theme(tmp_path: Path) -> Path:
+    """A theme folder outside the site: someone's download, a shared drive."""
+    theme = tmp_path / "outside-theme"
+    (theme / "static").mkdir(parents=True)
+    (theme / "templates").mkdir()
+    (theme / "theme.yaml").write_text("name: 外面的\n", encoding="utf-8")
+    (theme / "static/secret.txt").write_text("OUTSIDE SECRET\n", encoding="utf-8")
+    (theme / "templates/base.html").write_text("OUTSIDE TEMPLATE {{ 1 }}\n", encoding="utf-8")
+    return theme
+
+
+def use_theme(site: Path, name: str) -> None:
+    settings = site / "content/site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + f"theme: {name}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", ["static", "folder", "extends", "templates"])
+def test_a_theme_never_brings_in_files_from_outside_the_site(
+    make_site, tmp_path: Path, case: str
+) -> None:
+    """A theme's static/ or templates/ folder, or the theme folder itself, as a link out
+    of the site is an error naming link and target; so is `extends` naming a path. A
+    template file linked out is left out with a warning, the parent's used instead."""
+    private, outside = private_folder(tmp_path), outside_theme(tmp_path)
+    site = make_site()
+    mine = site / "themes/mine"
+    mine.mkdir(parents=True)
+    (mine / "theme.yaml").write_text("name: 我的\n", encoding="utf-8")
+    expected = {
+        "static": (f"themes/mine/static: error: is a link to {private}, outside the site folder"),
+        "folder": f"themes/mine: error: is a link to {outside}, outside the site folder",
+        "extends": "themes/mine/theme.yaml:2: error: `extends: ../../../outside-theme` is not "
+        "the name of a theme",
+        "templates": f"themes/mine/templates/base.html: warning: is a link to {outside}",
+    }[case]
+    if case == "static":
+        (mine / "static").symlink_to(private, target_is_directory=True)
+    elif case == "folder":
+        shutil.rmtree(mine)
+        mine.symlink_to(outside, target_is_directory=True)
+    elif case == "extends":
+        (mine / "theme.yaml").write_text(
+            "name: 我的\nextends: ../../../outside-theme\n", encoding="utf-8"
+        )
+    else:
+        (mine / "templates").mkdir()
+        (mine / "templates/base.html").symlink_to(outside / "templates/base.html")
+    use_theme(site, "mine")
+    for command in (["check"], ["build", "--no-print"]):
+        result = run_sitegen(*command, str(site), "--now", NOW)
+        assert expected in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.returncode == (0 if case == "templates" else 1)
+    if case == "templates":
+        out = published(site / "output")
+        assert "OUTSIDE" not in out and "<!DOCTYPE html>" in out
+    else:
+        assert not (site / "output").exists()
+
+
+def test_a_theme_may_link_within_the_site(make_site) -> None:
+    site = make_site()
+    shared = site / "shared-look"
+    (shared / "static").mkdir(parents=True)
+    (shared / "static/theme.css").write_text("body { color: #123456; }\n", encoding="utf-8")
+    (site / "themes/mine").mkdir(parents=True)
+    (site / "themes/mine/theme.yaml").write_text("name: 我的\n", encoding="utf-8")
+    (site / "themes/mine/static").symlink_to(shared / "static", target_is_directory=True)
+    use_theme(site, "mine")
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert result.returncode == 0, result.stderr
+    assert "is a link to" not in result.stderr
+    assert "#123456" in (site / "output/static/mine/theme.css").read_text("utf-8")

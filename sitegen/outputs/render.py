@@ -9,11 +9,13 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta
+from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
 from sitegen.content.config import SHAREABLE
 from sitegen.errors import UserError
-from sitegen.model import REF_SCHEME, Campaign, Document, Notice, SiteConfig, Theme
+from sitegen.inside import leads_outside
+from sitegen.model import REF_SCHEME, Campaign, Document, Notice, SiteConfig, Theme, theme_root
 from sitegen.outputs.charts import households_chart
 from sitegen.outputs.plan import Reads
 from sitegen.site import urls
@@ -274,10 +276,34 @@ class Renderer:
         }
 
 
+class ThemeLoader(jinja2.BaseLoader):
+    """Templates from a theme's folders, child first. A template file that is a link
+    leading out of the site (or out of the built-in theme) is never read: the
+    parent's template of that name is used, and loading the site warned of it."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.folders = [
+            (
+                folder / "templates",
+                jinja2.FileSystemLoader(folder / "templates"),
+                theme_root(folder),
+            )
+            for folder in theme.chain
+        ]
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        pieces = split_template_path(template)
+        for folder, loader, root in self.folders:
+            path = folder.joinpath(*pieces)
+            if path.is_file() and leads_outside(path, root) is None:
+                return loader.get_source(environment, template)
+        raise jinja2.TemplateNotFound(template)
+
+
 def make_environment(theme: Theme) -> jinja2.Environment:
     """A Jinja environment whose templates come from the theme, then the themes it extends."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([folder / "templates" for folder in theme.chain]),
+        loader=ThemeLoader(theme),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -24,7 +24,16 @@ from sitegen.content.postings import POSTINGS_FILE, parse_postings
 from sitegen.content.slugs import Pinyin, slugify
 from sitegen.content.sourcetext import read_source
 from sitegen.errors import Diagnostics, SourceRef, UserError, suggest
-from sitegen.model import Community, Document, Notice, PostingRound, SiteConfig, SiteContent, Theme
+from sitegen.model import (
+    Community,
+    Document,
+    Notice,
+    PostingRound,
+    SiteConfig,
+    SiteContent,
+    Theme,
+    theme_root,
+)
 from sitegen.sitefolder.parse_pool import ParseMany, parse_files
 from sitegen.sitefolder.sitefiles import Listing, Refused, describe, list_content_files, list_files
 from sitegen.sitefolder.themes import ThemeLibrary
@@ -115,8 +124,12 @@ def load_site(
 
     used = [site_theme, *campaign_themes.values()] if site_theme else []
     for theme in {t.name: t for t in used}.values():
-        for static in theme_static_files(theme, site_dir).values():
-            _report_refused(static.refused, diagnostics)
+        for listings in (
+            theme_static_files(theme, site_dir),
+            theme_template_files(theme, site_dir),
+        ):
+            for listing in listings.values():
+                _report_refused(listing.refused, diagnostics)
 
     _check_asset_names(files, config, diagnostics)
     _warn_of_csv_without_bom(site_dir, files, diagnostics)
@@ -241,11 +254,19 @@ def _warn_of_csv_without_bom(site_dir: Path, files: list[str], diagnostics: Diag
 def theme_static_files(theme: Theme, site_dir: Path) -> dict[Path, Listing]:
     """The static/ files of each folder in a theme's chain, keyed by the folder. A
     site's theme may link only within the site folder, the built-in one within itself."""
+    return _theme_listings(theme, site_dir, "static")
+
+
+def theme_template_files(theme: Theme, site_dir: Path) -> dict[Path, Listing]:
+    """The templates/ files of each folder in a theme's chain, as static/ files are."""
+    return _theme_listings(theme, site_dir, "templates")
+
+
+def _theme_listings(theme: Theme, site_dir: Path, part: str) -> dict[Path, Listing]:
     listings = {}
     for folder in theme.chain:
-        allowed = site_dir if folder.resolve().is_relative_to(site_dir.resolve()) else folder
         shown = folder.relative_to(site_dir) if folder.is_relative_to(site_dir) else folder
-        listings[folder] = list_files(folder / "static", shown / "static", allowed)
+        listings[folder] = list_files(folder / part, shown / part, theme_root(folder))
     return listings
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.inside import within
+
 Stamp = tuple[int, int]  # size, modification time in ns: a file unchanged since it was seen
 
 
@@ -48,6 +50,9 @@ def list_files(
         return listing
     root = os.path.realpath(allowed)
     start = os.path.realpath(folder)
+    if not within(start, root):  # the folder itself is a link (a theme's static/ to /etc)
+        listing.refused.append(Refused(shown, start, "outside"))
+        return listing
     pending = [(str(folder), start, "")]
     while pending:
         path, real, prefix = pending.pop()
@@ -83,18 +88,11 @@ def _refusal(target: str, inside: str, root: str) -> str | None:
     """Why a link from folder `inside` to `target` is not followed, or None."""
     if not os.path.exists(target):
         return "nowhere"
-    if not _within(target, root):
+    if not within(target, root):
         return "outside"
-    if os.path.isdir(target) and _within(inside, target):
+    if os.path.isdir(target) and within(inside, target):
         return "loop"
     return None
-
-
-def _within(path: str, folder: str) -> bool:
-    try:
-        return os.path.commonpath([path, folder]) == folder
-    except ValueError:  # another drive (Windows)
-        return False
 
 
 def describe(refused: Refused) -> tuple[str, str]:

@@ -11,7 +11,8 @@ from sitegen.content.config import read_yaml
 from sitegen.content.fields import FieldReader
 from sitegen.content.sourcetext import read_source
 from sitegen.content.yamlnodes import Map, Scalar
-from sitegen.errors import Diagnostics, suggest
+from sitegen.errors import Diagnostics, SourceRef, suggest
+from sitegen.inside import leads_outside
 from sitegen.model import BUILTIN_THEME, BUILTIN_THEME_DIR, Theme
 
 PALETTE_KEYS = (
@@ -26,6 +27,9 @@ PALETTE_KEYS = (
     "urgent",
 )
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+_THEME_NAME = re.compile(r"[^./\\][^/\\]*")  # one folder in themes/, never a path
+# What of a theme folder is read or published: each must stay inside the site.
+THEME_PARTS = ("", "theme.yaml", "static", "templates")
 
 
 @dataclass
@@ -45,7 +49,10 @@ class ThemeLibrary:
         return self._themes[name]
 
     def exists(self, name: str) -> bool:
-        return name == BUILTIN_THEME or (self.site_dir / "themes" / name / "theme.yaml").is_file()
+        return name == BUILTIN_THEME or (
+            bool(_THEME_NAME.fullmatch(name))
+            and (self.site_dir / "themes" / name / "theme.yaml").is_file()
+        )
 
     def available(self) -> list[str]:
         folder = self.site_dir / "themes"
@@ -53,12 +60,16 @@ class ThemeLibrary:
         return sorted({BUILTIN_THEME, *found})
 
     def _load(self, name: str, chain_seen: tuple[str, ...]) -> Theme | None:
+        if not _THEME_NAME.fullmatch(name):
+            return None  # reported where it was named (site.yaml, a campaign, `extends`)
         folder = self.site_dir / "themes" / name
         if name == BUILTIN_THEME and (not folder.is_dir() or name in chain_seen):
             folder = BUILTIN_THEME_DIR
         source = folder / "theme.yaml"
         shown = source if folder == BUILTIN_THEME_DIR else source.relative_to(self.site_dir)
         reader = FieldReader(shown, self.diagnostics)
+        if folder != BUILTIN_THEME_DIR and self._leads_outside(folder):
+            return None
         try:
             text = read_source(source, shown, self.diagnostics)
         except FileNotFoundError:
@@ -71,6 +82,14 @@ class ThemeLibrary:
         parent: Theme | None = None
         if folder != BUILTIN_THEME_DIR:
             parent_name = values.get("extends", BUILTIN_THEME)
+            if not _THEME_NAME.fullmatch(parent_name):
+                reader.error(
+                    node.keys.get("extends") if isinstance(node, Map) else None,
+                    f"`extends: {parent_name}` is not the name of a theme",
+                    "a theme extends one of the site's own themes (a folder in themes/) "
+                    "or `default`, named without a path",
+                )
+                return None
             if parent_name in (*chain_seen, name) and parent_name != BUILTIN_THEME:
                 reader.error(
                     node.keys.get("extends") if isinstance(node, Map) else None,
@@ -109,6 +128,22 @@ class ThemeLibrary:
             logo=logo,
             logo_theme=logo_theme if logo else None,
         )
+
+    def _leads_outside(self, folder: Path) -> bool:
+        """Whether the theme folder, its theme.yaml, static/ or templates/ is a link out of
+        the site (reported as an error, naming link and target: the theme is not used)."""
+        for part in THEME_PARTS:
+            path = folder / part if part else folder
+            real = leads_outside(path, self.site_dir)
+            if real is not None:
+                self.diagnostics.error(
+                    SourceRef(path.relative_to(self.site_dir)),
+                    f"is a link to {real}, outside the site folder: the theme `{folder.name}` "
+                    "is not used, so nothing from there is published",
+                    "copy the theme into the site's themes/ folder instead of linking to it",
+                )
+                return True
+        return False
 
     def _palette(self, node, reader: FieldReader) -> dict[str, str]:
         """Colours by name; each problem is reported on the line of its value."""

@@ -8,7 +8,8 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from sitegen.model import Theme
+from sitegen.inside import leads_outside
+from sitegen.model import Theme, theme_root
 
 _TAG = re.compile(r"<[^>]+>")
 FONT_SUFFIXES = (".otf", ".ttf", ".ttc", ".woff", ".woff2")
@@ -34,7 +35,7 @@ def print_fonts(theme: Theme, gongwen: bool = False) -> list[Path]:
         for folder in theme.chain
         for place in places
         for path in (folder / place).glob("*")
-        if path.suffix.lower() in FONT_SUFFIXES
+        if path.suffix.lower() in FONT_SUFFIXES and leads_outside(path, theme_root(folder)) is None
     )
 
 
