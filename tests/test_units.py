@@ -150,6 +150,9 @@ def test_references_resolve_per_page_and_unpublished_ones_lose_the_link() -> Non
     targets = {"notices/b.md": "notices/bee/index.html"}
     out = resolve_refs(html, "notices/a/index.html", targets)
     assert out == '<a href="../bee/index.html#x">b</a><a data-unpublished="">d</a>'
+    # an unpublished picture leaves its description, never an <img> without one
+    pictures = '<p><img alt="草图" src="sitegen-ref:notices/draft.md"> 后</p>'
+    assert resolve_refs(pictures, "notices/a/index.html", targets) == "<p>草图 后</p>"
     assert 'href="https://x.cn/notices/bee/#x"' in resolve_refs(
         html, "feed.xml", targets, "https://x.cn/"
     )
@@ -251,7 +254,8 @@ def test_pasted_html_edge_cases_keep_the_rest_of_the_body() -> None:
     assert "&lt;A区&gt;和&lt;B区&gt;明天停水" in convert("<A区>和<B区>明天停水\n").html
     # A pasted reference is not one of Markdown's checked links: it goes, with a warning.
     rendered = convert('<a href="sitegen-ref:notices/a.md">x</a>\n')
-    assert "sitegen-ref" not in rendered.html and "notices/a.md" in rendered.broken[0].message
+    assert "<a>x</a>" in rendered.html and "sitegen-ref" not in rendered.html
+    assert rendered.broken[0].message == "pasted HTML: removed the sitegen-ref: address of <a>"
     # What an <svg> holds goes with it, and is not warned about tag by tag.
     rendered = convert("<svg><text>图</text></svg>文字\n")
     assert [b.message for b in rendered.broken] == ["pasted HTML: removed <svg> and what it holds"]

@@ -6,7 +6,9 @@ settings (its time zone, for `--now`) needs no Markdown.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.content import schemas
@@ -66,12 +68,14 @@ def parse_config(
     node = read_yaml(text, reader)
     values = reader.read_map(node, schemas.SITE)
     base_url = values.get("base_url", "")
-    if base_url and not base_url.startswith(("http://", "https://")):
+    problem = _address_problem(base_url) if base_url else None
+    if problem:
         reader.error(
             key_line(node, "base_url"),
-            f"`base_url` must be an absolute address, found `{base_url}`",
-            "write it in full, for example https://www.example.gov.cn/",
+            f"`base_url` must be the site's full web address ({problem}), found `{base_url}`",
+            "write it in full, for example https://www.example.gov.cn/shequ/",
         )
+        base_url = ""
     check_theme(values, node, reader, theme_names)
     share_image = _share_image(values, node, reader, assets)
     timezone = ZoneInfo("Asia/Shanghai")
@@ -114,6 +118,28 @@ def parse_config(
         footer=Footer(**values.get("footer", {})),
         share_image=share_image,
     )
+
+
+_NOT_IN_AN_ADDRESS = re.compile(r'[\s"<>\\^`{|}\x00-\x1f\x7f]')
+
+
+def _address_problem(url: str) -> str | None:
+    """Why `url` is not an absolute http(s) address that feeds, the sitemap and QR codes
+    can carry as it is, or None."""
+    if _NOT_IN_AN_ADDRESS.search(url):
+        return "it holds a space, a quote, < > or a control character"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (checked only when asked for)
+    except ValueError as err:
+        return str(err)
+    if parts.scheme not in ("http", "https"):
+        return "it starts with neither http:// nor https://"
+    if not parts.hostname or ("." not in parts.hostname and parts.hostname != "localhost"):
+        return "it names no host"
+    if parts.query or parts.fragment:
+        return "it holds ? or #"
+    return None
 
 
 SHAREABLE = (".png", ".jpg", ".jpeg", ".gif", ".webp")  # what WeChat and other apps show

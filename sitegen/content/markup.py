@@ -41,6 +41,7 @@ from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from sitegen.content import pasted_html
 from sitegen.content.inline_gate import use_gated_inline
@@ -88,6 +89,7 @@ class _LinkChecker(Treeprocessor):
                     parent.remove(element)
                     wrapper.append(element)
                     parent.insert(index, wrapper)
+        self.removed: list[etree.Element] = []
         for element in root.iter():
             for name in [n for n in element.attrib if n.lower().startswith("on")]:
                 del element.attrib[name]
@@ -96,10 +98,14 @@ class _LinkChecker(Treeprocessor):
                 self._check(element, attribute, result)
             if element.tag == "img":
                 element.set("loading", "lazy")
+        _take_out(root, self.removed)
         _link_pictures(root)
 
     def _check(self, element: etree.Element, attribute: str, result: Rendered) -> None:
         raw = element.get(attribute, "").strip()
+        if AMP_SUBSTITUTE in raw:  # an autolink <name@host>, its address written as entities
+            raw = html.unescape(raw.replace(AMP_SUBSTITUTE, "&"))
+            element.set(attribute, raw)
         parts = urlsplit(raw)
         scheme = parts.scheme.lower()
         if scheme in SAFE_SCHEMES or (not scheme and not parts.path and parts.fragment):
@@ -107,7 +113,7 @@ class _LinkChecker(Treeprocessor):
                 result.broken.append(_remote_image(raw))
             return
         if scheme or raw.startswith("//"):
-            del element.attrib[attribute]
+            self.removed.append(element)
             result.broken.append(
                 BrokenLink(
                     raw,
@@ -124,6 +130,26 @@ class _LinkChecker(Treeprocessor):
         result.refs.add(target)
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         element.set(attribute, f"{REF_SCHEME}{target}{fragment}")
+
+
+def _take_out(root: etree.Element, elements: list[etree.Element]) -> None:
+    """Links whose address was removed lose it and keep their text; images are
+    replaced by their description (an <img> without a picture is no HTML)."""
+    doomed = {id(element) for element in elements}
+    for element in elements:
+        if element.tag == "a":
+            element.attrib.pop("href", None)
+    for parent in list(root.iter()):
+        for index, element in reversed(list(enumerate(parent))):
+            if element.tag != "img" or id(element) not in doomed:
+                continue
+            text = (element.get("alt") or "") + (element.tail or "")
+            parent.remove(element)
+            if index > 0:
+                previous = parent[index - 1]
+                previous.tail = (previous.tail or "") + text
+            else:
+                parent.text = (parent.text or "") + text
 
 
 def _link_pictures(root: etree.Element) -> None:
@@ -238,19 +264,24 @@ class _PastedHtml(Postprocessor):
         _drop_unclosed(stash, pasted, result)
         finder = pasted_html.RemovalFinder()
         for index in pasted:
-            # Only Markdown's own links may be references: a pasted one is not checked.
-            raw = stash[index] = stash[index].replace(REF_SCHEME, "")
+            raw = stash[index]
             result.pasted = True
-            for removal in finder.removals(raw):
+            removals = finder.removals(raw)
+            for removal in removals:
                 result.broken.append(
                     BrokenLink(
                         removal.tag_text,
                         "pasted HTML: removed " + "; ".join(removal.what),
-                        "nothing is lost that residents should see; to keep this "
+                        "what it held is not on the page: write any text of it in Markdown"
+                        if removal.loses_content
+                        else "nothing is lost that residents should see; to keep this "
                         "warning away, delete the HTML and write the text in Markdown",
                         severity="warning",
                     )
                 )
+            # Only Markdown's own links may be references (a pasted one is not checked),
+            # and a formula keeps its text.
+            raw = pasted_html.without_formula_tags(pasted_html.only_web_addresses(raw))
             # Inline HTML is stashed a tag at a time: the end may be in another piece.
             raw = _TABLE_OPEN.sub(_TABLE_WRAP + r"\g<0>", raw)
             stash[index] = _TABLE_CLOSE.sub(r"\g<0></div>", raw)
@@ -287,7 +318,7 @@ _ASCII_TAG_HTML_RE = HTML_RE.replace(_TAG_NAME, "[a-zA-Z][a-zA-Z0-9:-]*+(?=[\\s/
 assert _ASCII_TAG_HTML_RE != HTML_RE, "Python-Markdown's HTML_RE changed: update _TAG_NAME"
 _RAW_TEXT_TAG = re.compile(
     r"<(/?)(script|style|title|textarea|xmp|iframe|noembed|noframes|noscript|template|plaintext"
-    r"|svg|math)\b[^>]*>",
+    r"|svg)\b[^>]*>",
     re.IGNORECASE,
 )
 _TABLE_WRAP = '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">'

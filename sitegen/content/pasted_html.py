@@ -7,6 +7,8 @@ can be named to the writer at its line."""
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -66,8 +68,27 @@ FORMATTING = frozenset(
     }
 )
 DROPPED_WITH_CONTENT = frozenset(
-    {"script", "style", "noscript", "template", "title", "svg", "math", "textarea"}
+    {"script", "style", "noscript", "template", "title", "svg", "textarea"}
 )
+# MathML (a formula pasted from Word or a web page): nh3 drops it with its text, so
+# its tags are taken out first and the text stays, unformatted.
+FORMULA_TAGS = frozenset(
+    {
+        "math", "mi", "mn", "mo", "ms", "mtext", "mspace", "mrow", "mfrac", "msqrt",
+        "mroot", "mstyle", "merror", "mpadded", "mphantom", "mfenced", "menclose",
+        "msub", "msup", "msubsup", "munder", "mover", "munderover", "mmultiscripts",
+        "mprescripts", "none", "mtable", "mlabeledtr", "mtr", "mtd", "maligngroup",
+        "malignmark", "mstack", "mlongdiv", "msgroup", "msrow", "mscarries", "mscarry",
+        "msline", "maction", "semantics", "mglyph", "annotation", "annotation-xml",
+    }
+)  # fmt: skip
+_FORMULA_TAG = re.compile(
+    r"</?(?:" + "|".join(sorted(FORMULA_TAGS, key=len, reverse=True)) + r")\b[^>]*>",
+    re.IGNORECASE,
+)
+# What a formula carries for machines (its TeX source), not for readers.
+_ANNOTATION = re.compile(r"<annotation(?:-xml)?\b.*?</annotation(?:-xml)?\s*>", re.I | re.S)
+_LINK_OR_IMAGE = re.compile(r"<(?:a|img)\b[^>]*>", re.IGNORECASE)
 # Tags with what they may carry. Pasted links and images keep only web addresses:
 # a link to another file of the site is written in Markdown, where it is checked.
 PASTED_ATTRIBUTES: dict[str, set[str]] = {
@@ -98,6 +119,11 @@ class Removal:
     tag_text: str
     what: list[str]
 
+    @property
+    def loses_content(self) -> bool:
+        """Whether text or pictures a reader would see go with it (an <svg>'s)."""
+        return any(part.endswith("and what it holds") for part in self.what)
+
 
 class _Finder(HTMLParser):
     """Walks pasted HTML and notes, per start tag, what the cleaning will remove."""
@@ -106,6 +132,7 @@ class _Finder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.removals: list[Removal] = []
         self.dropping: list[str] = []  # the dropped elements we are inside (svg holds tags)
+        self.formulas = 0  # the <math> elements we are inside
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self.dropping:
@@ -113,7 +140,11 @@ class _Finder(HTMLParser):
                 self.dropping.append(tag)
             return
         what = []
-        if tag in DROPPED_WITH_CONTENT:
+        if tag in FORMULA_TAGS:
+            self.formulas += tag == "math"
+            if tag == "math" or self.formulas == 0:  # one message a formula
+                what.append(f"the <{tag}> formula's layout (its text is kept)")
+        elif tag in DROPPED_WITH_CONTENT:
             what.append(f"<{tag}> and what it holds")
             self.dropping.append(tag)
         elif tag not in FORMATTING and tag not in ("a", "img", "div"):
@@ -138,6 +169,8 @@ class _Finder(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if self.dropping and tag == self.dropping[0]:
             self.dropping.pop()
+        elif tag == "math" and self.formulas:
+            self.formulas -= 1
 
 
 def _attribute(tag: str, name: str) -> str:
@@ -150,8 +183,9 @@ def _attribute(tag: str, name: str) -> str:
 
 def _address(tag: str, name: str, value: str) -> str:
     scheme = urlsplit(value.strip()).scheme.lower()
+    instead = " (its description stays in its place)" if tag == "img" else ""
     if scheme:
-        return f"the {scheme}: address of <{tag}>"
+        return f"the {scheme}: address of <{tag}>{instead}"
     return f"the {name} of <{tag}> (`{value}`: write a link to a file of the site in Markdown)"
 
 
@@ -160,6 +194,61 @@ def _only_alignment(style: str) -> bool:
     return all(
         part.split(":", 1)[0].strip() in ALIGNMENT for part in style.split(";") if part.strip()
     )
+
+
+def without_formula_tags(fragment: str) -> str:
+    """A pasted piece with MathML's tags taken out, so the formula's text is kept."""
+    if (
+        "<m" not in fragment.lower()
+        and "<s" not in fragment.lower()
+        and "<n" not in fragment.lower()
+    ):
+        return fragment
+    return _FORMULA_TAG.sub("", _ANNOTATION.sub("", fragment))
+
+
+class _StartTag(HTMLParser):
+    """One start tag read as a browser would: its attributes' entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: tuple[str, list[tuple[str, str | None]]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found = (tag, attrs)
+
+    handle_startendtag = handle_starttag
+
+
+def only_web_addresses(fragment: str) -> str:
+    """A pasted piece whose links and images keep only web addresses, read as a browser
+    reads them (`sitegen-ref&#58;…` is `sitegen-ref:…`): a link loses any other
+    address and keeps its text; an image is replaced by its description. So no
+    pasted address can become a reference to a file of the site."""
+    if "<a" not in fragment.lower() and "<img" not in fragment.lower():
+        return fragment
+    return _LINK_OR_IMAGE.sub(_web_addresses_of, fragment)
+
+
+def _web_addresses_of(tag: re.Match[str]) -> str:
+    parser = _StartTag()
+    parser.feed(tag.group(0))
+    parser.close()
+    if parser.found is None:
+        return html.escape(tag.group(0))
+    name, attrs = parser.found
+    address = "href" if name == "a" else "src"
+    values = dict(attrs)
+    if _kept_address(values.get(address) or ""):
+        return tag.group(0)
+    if name == "img":
+        return html.escape(values.get("alt") or "")
+    kept = "".join(
+        f' {key}="{html.escape(value, quote=True)}"' if value is not None else f" {key}"
+        for key, value in attrs
+        if key != address
+    )
+    return f"<{name}{kept}>"
 
 
 def _kept_address(value: str) -> bool:

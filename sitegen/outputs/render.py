@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -31,8 +33,12 @@ _SHAREABLE_REF = re.compile(
     re.IGNORECASE,
 )
 _HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
-_REMOTE_IMAGE = re.compile(r'<img\b[^>]*\bsrc="(?:https?:)?//[^>]*>', re.IGNORECASE)
+_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SRC = re.compile(r'\bsrc="([^"]*)"')
 _ALT = re.compile(r'\balt="([^"]*)"')
+# What a path into the output looks like, once entities are read: no scheme (`https:`,
+# `https:/` and `HTTPS:` alike), no `/` or `\\` first, no space or control around it.
+_SITE_PATH = re.compile(r"(?![A-Za-z][A-Za-z0-9+.-]*:)[^/\\\s\x00-\x1f][^\\\x00-\x1f]*(?<!\s)")
 WEEKDAYS = "一二三四五六日"
 STATE_LABELS = {"draft": "草稿", "scheduled": "待发布", "current": "有效", "expired": "已过期"}
 
@@ -185,10 +191,34 @@ class Renderer:
             if "now" in self._names_used(theme, template):
                 reads.add("now")
             return environment.get_template(template).render(**helpers, **context)
-        except jinja2.TemplateSyntaxError as err:
-            raise UserError(f"{err.filename}:{err.lineno}: template error: {err.message}") from err
         except jinja2.TemplateError as err:
-            raise UserError(f"template {template} (theme `{theme.name}`): {err}") from err
+            raise self._template_error(err, template, theme, here) from err
+
+    def _template_error(
+        self, err: jinja2.TemplateError, template: str, theme: Theme, here: str
+    ) -> UserError:
+        """A template's fault as a message naming the template file and line (the
+        syntax error's own, or the template frame it was raised in)."""
+        filename, line = getattr(err, "filename", None), getattr(err, "lineno", None)
+        if not isinstance(err, jinja2.TemplateSyntaxError):
+            frame = err.__traceback__
+            while frame is not None:
+                if frame.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+                    filename, line = frame.tb_frame.f_code.co_filename, frame.tb_lineno
+                frame = frame.tb_next
+        shown = template
+        if filename:
+            path = Path(filename)
+            site = self.view.content.site_dir
+            shown = path.relative_to(site).as_posix() if path.is_relative_to(site) else filename
+        where = f"{shown}:{line}" if line else shown
+        message = err.message if isinstance(err, jinja2.TemplateSyntaxError) else str(err)
+        return UserError(
+            f"{where}: error: the template (theme `{theme.name}`) failed while making "
+            f"{here}: {message}",
+            "fix the template: theme templates are Jinja2 (a missing value can be asked "
+            "for with .get(), or tested with `is defined`)",
+        )
 
     def _names_used(self, theme: Theme, template: str) -> frozenset[str]:
         """The names a template and every template it extends, includes or imports
@@ -204,8 +234,11 @@ class Renderer:
                 if name in seen:
                     continue
                 seen.add(name)
-                source = environment.loader.get_source(environment, name)[0]
-                tree = environment.parse(source)
+                source, filename, _ = environment.loader.get_source(environment, name)
+                try:
+                    tree = environment.parse(source, name, filename)
+                except jinja2.TemplateSyntaxError as err:
+                    raise self._template_error(err, template, theme, "the site") from err
                 names |= meta.find_undeclared_variables(tree)
                 for referenced in meta.find_referenced_templates(tree):
                     if referenced is None:
@@ -227,15 +260,15 @@ class Renderer:
 
         def body(item: Document, anchors: bool = True) -> Markup:
             reads.add(f"links:{item.content_path}")
-            html = urls.resolve_refs(item.body_html, here, self.targets)
+            text = urls.resolve_refs(item.body_html, here, self.targets)
             if here.startswith("print/"):
-                html = _REMOTE_IMAGE.sub(_image_alt, html)
+                text = _IMAGE.sub(_site_images_only, text)
             # Print sheets put several bodies on one page: their heading ids would clash.
-            return Markup(html if anchors else _HEADING_ID.sub(r"\1", html))
+            return Markup(text if anchors else _HEADING_ID.sub(r"\1", text))
 
-        def body_html(html: str) -> Markup:
+        def body_html(text: str) -> Markup:
             reads.add("targets")
-            return Markup(urls.resolve_refs(html, here, self.targets))
+            return Markup(urls.resolve_refs(text, here, self.targets))
 
         def state(notice: Notice) -> str:
             return view.state(notice).value
@@ -312,9 +345,13 @@ def make_environment(theme: Theme) -> jinja2.Environment:
     )
 
 
-def _image_alt(image: re.Match[str]) -> str:
-    """What print shows for an image from another website: its alt text, if any
-    (parsing warned that it is left out)."""
+def _site_images_only(image: re.Match[str]) -> str:
+    """An image as print lays it out: one of the site's own files, or else (one from
+    another website, in any spelling) its alt text; parsing warned that it is left
+    out. So layout never asks for anything print will not fetch."""
+    src = _SRC.search(image.group(0))
+    if src and _SITE_PATH.fullmatch(html.unescape(src.group(1))):
+        return image.group(0)
     alt = _ALT.search(image.group(0))
     return f'<span class="image-left-out">{alt.group(1)}</span>' if alt and alt.group(1) else ""
 

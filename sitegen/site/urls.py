@@ -154,6 +154,8 @@ def term_slugs(terms: Iterable[str], pinyin: Pinyin | None = None) -> dict[str, 
 
 
 _REF = re.compile(r'(href|src)="' + re.escape(REF_SCHEME) + r'([^"#]*)(#[^"]*)?"')
+_REF_IMAGE = re.compile(r'<img\b[^>]*\bsrc="' + re.escape(REF_SCHEME) + r'([^"#]*)[^>]*>')
+_ALT = re.compile(r'\balt="([^"]*)"')
 
 
 def resolve_refs(html: str, here: str, targets: dict[str, str], base_url: str | None = None) -> str:
@@ -161,20 +163,26 @@ def resolve_refs(html: str, here: str, targets: dict[str, str], base_url: str | 
 
     `targets` maps content paths to output paths. A reference to something not in
     this output (a draft, a notice not yet published) loses its link and keeps its
-    text. With `base_url`, links are absolute (for feeds).
+    text, and an image its description. With `base_url`, links are absolute (for feeds).
     """
     if REF_SCHEME not in html:
         return html
+
+    def picture(match: re.Match[str]) -> str:
+        if match.group(1) in targets:
+            return match.group(0)
+        alt = _ALT.search(match.group(0))
+        return alt.group(1) if alt else ""
 
     def replace(match: re.Match[str]) -> str:
         attribute, ref, fragment = match.group(1), match.group(2), match.group(3) or ""
         target = targets.get(ref)
         if target is None:
-            return 'data-unpublished=""' if attribute == "href" else 'src=""'
+            return 'data-unpublished=""'
         url = canonical(base_url, target) if base_url else relative(here, target)
         return f'{attribute}="{url}{fragment}"'
 
-    return _REF.sub(replace, html)
+    return _REF.sub(replace, _REF_IMAGE.sub(picture, html))
 
 
 def static_path(theme_folder: Path, name: str) -> str:

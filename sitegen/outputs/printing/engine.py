@@ -17,6 +17,8 @@ import math
 import mimetypes
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -31,8 +33,41 @@ MIN_BODY_PT = 14.0  # on A4; scaled with the paper
 MAX_BODY_PT = 32.0
 STEP_PT = 0.5
 
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+class _LayoutProblems(logging.Handler):
+    """What WeasyPrint reports as an error while laying out (an image it could not
+    load, a fetch the site's fetcher refused), kept for the job that caused it
+    instead of printed: each becomes a warning naming the notice (jobs.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.found: list[str] | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.found is not None:
+            message = record.getMessage()
+            self.found.append(message[:300] + ("…" if len(message) > 300 else ""))
+
+
+_problems = _LayoutProblems()
+_weasyprint_log = logging.getLogger("weasyprint")
+_weasyprint_log.setLevel(logging.ERROR)
+_weasyprint_log.addHandler(_problems)
+_weasyprint_log.propagate = False
+
+
+@contextmanager
+def layout_problems() -> Iterator[list[str]]:
+    """The errors WeasyPrint reports while laying out inside the block, each once."""
+    found: list[str] = []
+    _problems.found = found
+    try:
+        yield found
+    finally:
+        _problems.found = None
+        found[:] = list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -74,7 +109,9 @@ def _fetcher(resources: dict[str, Path]):
                 url, source.read_bytes(), {"Content-Type": mime or "application/octet-stream"}
             )
 
-    return SiteFetcher(fail_on_errors=True)
+    # A refused fetch is an error WeasyPrint reports and lays out without (the image is
+    # left out), which layout_problems() turns into a warning, never an exception.
+    return SiteFetcher(fail_on_errors=False)
 
 
 def load_weasyprint():

@@ -95,11 +95,12 @@ def _run(job: PrintJob, resources: dict[str, Path], cache: PrintCache) -> PrintR
 
     reads: dict[str, Path] = {}
     recording = _Recording(resources, reads)
-    if job.fit_paper:
-        fitted = engine.fit(job.html, job.pdf_path, recording, job.fit_paper, job.fonts)
-    else:
-        document = engine.render(job.html, job.pdf_path, recording, job.fonts)
-        fitted = engine.Fitted(document.write_pdf(), None, len(document.pages), True)
+    with engine.layout_problems() as left_out:
+        if job.fit_paper:
+            fitted = engine.fit(job.html, job.pdf_path, recording, job.fit_paper, job.fonts)
+        else:
+            document = engine.render(job.html, job.pdf_path, recording, job.fonts)
+            fitted = engine.Fitted(document.write_pdf(), None, len(document.pages), True)
     if job.shop:
         fitted = replace(fitted, pdf=pdfx.finish(fitted.pdf))
     # WeasyPrint fetches a font only for the first layout of a process that uses it,
@@ -109,6 +110,7 @@ def _run(job: PrintJob, resources: dict[str, Path], cache: PrintCache) -> PrintR
     digests = {str(path): file_digest(path) for path in read}
     fonts_seen = _fonts_checked.setdefault(tuple(map(digests.get, job.fonts)), {})
     problems = verify.problems(fitted.pdf, job.shop, job.bleed_mm, fonts_seen=fonts_seen)
+    problems = [*problems, *(f"the layout left out what it could not load: {p}" for p in left_out)]
     return cache.store(job, fitted, digests, problems)
 
 
