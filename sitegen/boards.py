@@ -10,20 +10,25 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sitegen.content.postings import HEADER, POSTINGS_FILE, parse_postings, round_text
 from sitegen.content.sourcetext import read_source
 from sitegen.errors import Diagnostics, UserError, suggest
+from sitegen.inside import leads_outside
 from sitegen.model import PostingRound
 from sitegen.pipeline import load_view
 from sitegen.site.posting import BoardDue
+from sitegen.swap import folder_locked
 
 
 def record_posted(
     site_dir: Path, now: datetime, names: list[str]
 ) -> tuple[Path, list[PostingRound]]:
     """Append a round at `now` for the boards `names` (all when empty); the file and
-    the rounds written."""
+    the rounds written. One run at a time reads and writes the file (a lock on
+    content/, kept from reading what is due to writing it), so two staff recording
+    rounds at once both end up in it."""
     view, _warnings = load_view(site_dir, now, keep_cache=False)
     dues = _chosen(view.boards, names)
     rounds = [
@@ -31,7 +36,28 @@ def record_posted(
         for due in dues
     ]
     path = site_dir / "content" / POSTINGS_FILE
-    tz = view.config.timezone
+    with folder_locked(site_dir / "content"):
+        _append(_writable(site_dir, path), rounds, view.config.timezone)
+    return path, rounds
+
+
+def _writable(site_dir: Path, path: Path) -> Path:
+    """The file to write the rounds to: postings.yaml, or where a link of that name
+    leads if it stays inside the site (the link is kept); a link out is refused."""
+    if not path.is_symlink():
+        return path
+    real = leads_outside(path, site_dir)
+    if real is not None:
+        raise UserError(
+            f"content/{POSTINGS_FILE} is a link to {real}, outside the site folder: sitegen "
+            "does not write there",
+            f"replace the link with the file itself (copy {real} into content/)",
+        )
+    return Path(os.path.realpath(path))
+
+
+def _append(path: Path, rounds: list[PostingRound], tz: ZoneInfo) -> None:
+    """The rounds added at the end of the file, which is otherwise left as staff wrote it."""
     before = _text(path)
     text = (before.rstrip("\n") + "\n" if before else HEADER) + "".join(
         round_text(r, tz) for r in rounds
@@ -50,7 +76,6 @@ def record_posted(
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-    return path, rounds
 
 
 def _chosen(dues: list[BoardDue], names: list[str]) -> list[BoardDue]:

@@ -7,8 +7,9 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
+from sitegen.content.schemas import MAX_TITLE
 from sitegen.content.slugs import slugify
-from sitegen.errors import UserError
+from sitegen.errors import CONTROL, UserError, printable
 from sitegen.sitefolder.settings import read_settings
 
 TEMPLATE = Path(__file__).parent / "init_template"
@@ -33,6 +34,18 @@ def new_notice(
     if not (site / "content" / "site.yaml").is_file():
         raise UserError(f"{site}: no content/site.yaml here", "run this inside your site's folder")
     _check_choices(site, communities, category)
+    if CONTROL.search(title) or not title.strip():
+        raise UserError(
+            f"the title `{printable(title)}` is empty or holds a line break or another "
+            "control character",
+            'give the title on one line, in quotes: sitegen new notice "关于冬季防火的通知"',
+        )
+    if len(title) > MAX_TITLE:
+        raise UserError(
+            f"the title is {len(title)} characters long, more than the {MAX_TITLE} a notice "
+            "may have",
+            "give a short title; the text goes in the body of the file",
+        )
     name = _UNSAFE_IN_FILE_NAMES.sub("-", title).strip("-.") or "notice"
     path = folder / f"{now:%Y-%m-%d}-{name}.md"
     if path.exists():

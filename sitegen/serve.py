@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import html
-import ipaddress
 import mimetypes
+import socket
 import sys
 import threading
 import time
@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen.build import build
 from sitegen.errors import ContentError, UserError, fault_message
+from sitegen.hostcheck import HostCheck, is_loopback
 from sitegen.incremental.cache_db import CACHE_DIR
 from sitegen.pipeline import print_only
 from sitegen.site.visibility import Flags
@@ -140,6 +141,15 @@ def make_handler(preview: Preview, base: str) -> type[BaseHTTPRequestHandler]:
                 self._head_only = False
 
         def do_GET(self) -> None:
+            check: HostCheck = self.server.host_check  # type: ignore[attr-defined]
+            if not check.allows(self.headers.get("Host")):
+                # A page of another site reaching this preview through the browser.
+                address = f"http://127.0.0.1:{check.port}{base}"
+                return self._send(
+                    HTTPStatus.MISDIRECTED_REQUEST,
+                    f"this preview answers only at {address}\n".encode(),
+                    "text/plain; charset=utf-8",
+                )
             try:
                 self._get()
             except (OSError, ValueError) as err:  # a name the file system cannot hold
@@ -246,6 +256,7 @@ def bind(host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> Threadi
         if candidate != port:
             _say(f"port {port} is busy, so the preview uses port {candidate}")
         server.daemon_threads = True
+        server.host_check = HostCheck(host, server.server_address[1])  # type: ignore[attr-defined]
         return server
     raise UserError(
         f"ports {port}-{port + PORT_TRIES - 1} on {host} are all busy",
@@ -265,7 +276,11 @@ def serve(site_dir: Path, host: str, port: int, base: str, flags: Flags, poll: b
     preview.rebuild()
     server = bind(host, port, make_handler(preview, base))
     watcher = Watcher(site_dir, preview, poll)
-    address = f"http://{host}:{server.server_address[1]}{base}"
+    port = server.server_address[1]
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    address = f"http://{shown_host}:{port}{base}"
+    if shown_host != host:
+        address += f" (and on the network at http://{socket.gethostname()}:{port}{base})"
     _say(
         f"serving {site_dir.resolve()} at {address} (drafts {'shown' if flags.drafts else 'hidden'}); Ctrl-C stops"
     )
@@ -285,42 +300,43 @@ def serve(site_dir: Path, host: str, port: int, base: str, flags: Flags, poll: b
     return 0
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 class Watcher:
-    """The file watcher, started again whenever it stops: a watcher thread that died
-    (a link loop appearing under content/, a folder removed while it was being
-    watched) would otherwise leave the preview silently stale."""
+    """The file watcher, started again whenever it stops, or whenever content/ or
+    themes/ is no longer the folder it watches (removed, put back, made): a watcher
+    thread that died (a link loop appearing under content/, a folder removed while
+    it was being watched), or one watching a folder that is gone, would otherwise
+    leave the preview silently stale."""
 
     CHECK_SECONDS = 1.0
 
     def __init__(self, site_dir: Path, preview: Preview, poll: bool) -> None:
-        from sitegen.watch import watch
+        from sitegen.watch import watch, watched_folders
 
         self._start = lambda: watch(site_dir, preview.rebuild, poll=poll)
+        self._folders = lambda: watched_folders(site_dir)
         self.preview = preview
+        self.watching = self._folders()
         self.observer = self._start()
         self._stopping = threading.Event()
         threading.Thread(target=self._keep_alive, daemon=True).start()
 
     def _keep_alive(self) -> None:
         while not self._stopping.wait(self.CHECK_SECONDS):
-            if self.observer.is_alive() and all(e.is_alive() for e in self.observer.emitters):
+            folders = self._folders()
+            alive = self.observer.is_alive() and all(e.is_alive() for e in self.observer.emitters)
+            if alive and folders == self.watching:
                 continue
-            _say("the file watcher stopped; it was started again, and the site is rebuilt")
+            _say(
+                "the file watcher stopped or its folders changed; it was started again, and the site is rebuilt"
+            )
             with contextlib.suppress(Exception):
                 self.observer.stop()
             try:
+                self.watching = folders
                 self.observer = self._start()
             except OSError as err:
                 _say(f"the file watcher cannot start ({err.strerror}); trying again")
+                self.watching = None
                 continue
             self.preview.rebuild(["(watcher restarted)"])
 

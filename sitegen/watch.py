@@ -43,11 +43,7 @@ class _Debounced(FileSystemEventHandler):
             parts = path.resolve().relative_to(self.site_dir.resolve()).parts
         except ValueError:
             return False
-        return (
-            bool(parts)
-            and parts[0] in ("content", "themes")
-            and not any(is_ignored(p) for p in parts)
-        )
+        return bool(parts) and parts[0] in WATCHED and not any(is_ignored(p) for p in parts)
 
     def _fire(self) -> None:
         with self.lock:
@@ -55,11 +51,27 @@ class _Debounced(FileSystemEventHandler):
         self.on_change(changed)
 
 
+WATCHED = ("content", "themes")
+
+
+def watched_folders(site_dir: Path) -> dict[str, tuple[int, int]]:
+    """The folders to watch that are there now, each with what tells it from one put
+    in its place (device and inode)."""
+    found = {}
+    for name in WATCHED:
+        try:
+            info = (site_dir / name).stat()
+        except OSError:
+            continue
+        found[name] = (info.st_dev, info.st_ino)
+    return found
+
+
 def watch(site_dir: Path, on_change: Callable[[list[str]], None], poll: bool = False):
     """Start watching content/ and themes/; returns the running observer (call .stop())."""
     observer = PollingObserver(timeout=0.5) if poll else Observer()
     handler = _Debounced(site_dir, on_change)
-    for name in ("content", "themes"):
+    for name in WATCHED:
         folder = site_dir / name
         if folder.is_dir():
             observer.schedule(handler, str(folder), recursive=True)

@@ -254,3 +254,39 @@ def test_base_url_must_be_a_full_web_address(make_site) -> None:
             in result.stderr
         ), result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_numbers_past_any_use_and_titles_past_a_page_are_messages(make_site) -> None:
+    site = make_site(
+        {
+            "content/pages/about.md": "---\ntitle: 关于\nmenu: -99999999999999999999\n---\n正文\n",
+            "content/site.yaml": "title: 测试\nbase_url: https://example.org/\n"
+            "posters:\n  recent_days: 99999999\nper_page: 1e400\n",
+            "content/notices/2026-11-19-长标题.md": "---\ntitle: "
+            + "关于" * 150
+            + "\ndate: 2026-11-19\n---\n正文\n",
+        }
+    )
+    result = run_sitegen("build", str(site), "--now", NOW)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    for expected in (
+        "content/pages/about.md:3: error: `menu`: `-99999999999999999999` is far larger than "
+        "any number sitegen reads here",
+        "content/site.yaml:4: error: `recent_days`: expected at most 3660 days, found `99999999`",
+        "content/site.yaml:5: error: `per_page`: expected a whole number, found `1e400`",
+        "content/notices/2026-11-19-长标题.md:2: error: `title`: the title is 300 characters long",
+    ):
+        assert expected in result.stderr, result.stderr
+
+
+def test_new_refuses_a_title_that_would_break_the_file(make_site) -> None:
+    site = make_site()
+    for title in ("停水\nb: c\n---\n<script>", "\x1b[2J通知", "   "):
+        result = run_sitegen("new", "notice", title, "--site", str(site), "--now", NOW)
+        assert result.returncode == 1, title
+        assert "is empty or holds a line break or another control character" in result.stderr
+        assert "\x1b" not in result.stderr
+    assert sorted(p.name for p in (site / "content/notices").iterdir()) == [
+        "2026-11-18-停水通知.md"
+    ]

@@ -168,7 +168,7 @@ def _status(address: str, path: str) -> int:
 
 
 def test_only_loopback_addresses_count_as_this_computer() -> None:
-    from sitegen.serve import is_loopback
+    from sitegen.hostcheck import is_loopback
 
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
@@ -523,8 +523,16 @@ def test_serve_starts_its_watcher_again_when_the_watched_folder_goes(make_site, 
         shutil.copytree(site / "content", tmp_path / "backup")
         shutil.rmtree(site / "content")
         shutil.copytree(tmp_path / "backup", site / "content")
-        _wait_for(process, "the file watcher stopped; it was started again")
+        _wait_for(process, "it was started again")
         _save_and_see(site, address, "恢复以后的通知", "after content/ came back")
+
+        # gone long enough for the watcher to start again on nothing, then put back
+        shutil.rmtree(site / "content")
+        _wait_for(process, "it was started again")
+        _wait_for(process, "the last good build is still served")
+        shutil.copytree(tmp_path / "backup", site / "content")
+        _wait_for(process, "it was started again")
+        _save_and_see(site, address, "再次恢复以后的通知", "after content/ came back again")
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -603,3 +611,82 @@ def test_a_theme_may_link_within_the_site(make_site) -> None:
     assert result.returncode == 0, result.stderr
     assert "is a link to" not in result.stderr
     assert "#123456" in (site / "output/static/mine/theme.css").read_text("utf-8")
+
+
+BOARDS_SITE = {
+    "content/communities/longchi.yaml": """\
+        name: 龙池社区
+        households: 1850
+        boards:
+          - {id: b1, location: 服务中心门口, paper: A4, slots: 4}
+          - {id: b2, location: 东门, paper: A4, slots: 4}
+          - {id: b3, location: 西门, paper: A4, slots: 4}
+          - {id: b4, location: 菜场, paper: A4, slots: 4}
+        """,
+}
+
+
+def _posted(site: Path, board: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "boards", "posted", str(site), "--now", NOW,
+         "--board", f"longchi/{board}"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+
+
+def test_posting_rounds_recorded_at_once_all_end_up_in_the_file(make_site) -> None:
+    import fcntl
+
+    site = make_site(BOARDS_SITE)
+    postings = site / "content/postings.yaml"
+    # another run holds the file: this one waits for it, then adds its round
+    handle = os.open(site / "content", os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX)
+    try:
+        waiting = [_posted(site, "b1"), _posted(site, "b2")]
+        time.sleep(4)
+        assert [p.poll() for p in waiting] == [None, None], "did not wait for the lock"
+        assert not postings.exists()
+    finally:
+        os.close(handle)
+    for process in waiting:
+        assert process.wait(timeout=120) == 0, process.stderr.read()
+    text = postings.read_text("utf-8")
+    assert "board: longchi/b1" in text and "board: longchi/b2" in text
+
+    # four at once, several times: no round is ever lost
+    for attempt in range(3):
+        postings.unlink()
+        runs = [_posted(site, board) for board in ("b1", "b2", "b3", "b4")]
+        assert [p.wait(timeout=120) for p in runs] == [0, 0, 0, 0]
+        text = postings.read_text("utf-8")
+        assert all(f"board: longchi/{b}" in text for b in ("b1", "b2", "b3", "b4")), (attempt, text)
+
+
+def test_a_linked_postings_file_is_written_where_it_leads_inside_the_site_only(
+    make_site, tmp_path: Path
+) -> None:
+    site = make_site(BOARDS_SITE)
+    shared = site / "records/postings.yaml"
+    shared.parent.mkdir()
+    shared.write_text("# 宣传栏张贴记录\nrounds:\n", encoding="utf-8")
+    (site / "content/postings.yaml").symlink_to(shared)
+    done = run_sitegen("boards", "posted", str(site), "--now", NOW, "--board", "longchi/b1")
+    assert done.returncode == 0, done.stderr
+    assert (site / "content/postings.yaml").is_symlink(), "the link was replaced by a file"
+    assert "board: longchi/b1" in shared.read_text("utf-8")
+
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("# 宣传栏张贴记录\nrounds:\n", encoding="utf-8")
+    before = outside.read_bytes()
+    (site / "content/postings.yaml").unlink()
+    (site / "content/postings.yaml").symlink_to(outside)
+    refused = run_sitegen("boards", "posted", str(site), "--now", NOW, "--board", "longchi/b1")
+    assert refused.returncode == 1
+    assert (
+        f"content/postings.yaml is a link to {outside}, outside the site folder" in refused.stderr
+    )
+    assert "Traceback" not in refused.stderr
+    assert outside.read_bytes() == before
+    assert (site / "content/postings.yaml").is_symlink()

@@ -137,3 +137,70 @@ def test_a_busy_port_moves_to_the_next_one_and_says_so(served) -> None:
     finally:
         second.terminate()
         second.wait(timeout=10)
+
+
+def _get(address: str, host: str | None) -> int:
+    """The status of GET `address` sent with the Host header `host` (None: none at all)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.putrequest("GET", parts.path, skip_host=True)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        reply = connection.getresponse()
+        reply.read()
+        return reply.status
+    finally:
+        connection.close()
+
+
+def test_the_preview_answers_only_requests_addressed_to_this_machine(served) -> None:
+    """A page of another site, reaching 127.0.0.1 through the browser by DNS rebinding,
+    still names its own host: it is refused, and the drafts stay unread."""
+    _site, address = served
+    port = int(address.split(":")[2].split("/")[0])
+    assert _get(address, f"127.0.0.1:{port}") == 200
+    assert _get(address, f"localhost:{port}") == 200
+    assert _get(address, f"LOCALHOST:{port}") == 200
+    for hostile in (
+        f"evil.example:{port}", "evil.example", f"127.0.0.1:{port + 1}", "127.0.0.1",
+        f"127.0.0.1.evil.example:{port}", f"[::1]x:{port}", "", None,
+    ):  # fmt: skip
+        assert _get(address, hostile) == 421, hostile
+    assert _get(address + "__sitegen/events", f"evil.example:{port}") == 421
+
+
+def interface_address() -> str:
+    """An IPv4 address of this machine's other than loopback (the one its default route
+    leaves from; nothing is sent)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("203.0.113.1", 9))
+        except OSError:
+            pytest.fail("this machine has no network interface but loopback to test with")
+        return probe.getsockname()[0]
+
+
+def test_listening_on_the_network_answers_its_interface_addresses_and_host_name() -> None:
+    """With --host 0.0.0.0 (checked here without listening there: tests bind 127.0.0.1
+    only), this machine's own addresses and name at the port are answered too."""
+    import socket
+
+    from sitegen.hostcheck import HostCheck
+
+    own = interface_address()
+    assert own != "127.0.0.1"
+    network, local = HostCheck("0.0.0.0", 8123), HostCheck("127.0.0.1", 8123)
+    for host in (own, socket.gethostname(), "127.0.0.1", "localhost"):
+        assert network.allows(f"{host}:8123"), host
+        assert not network.allows(f"{host}:8124"), host
+    assert local.allows("127.0.0.1:8123") and not local.allows(f"{own}:8123")
+    assert not local.allows(f"{socket.gethostname()}:8123") or socket.gethostname() == "localhost"
+    for hostile in ("evil.example:8123", "0.0.0.0:8123", "192.0.2.254:8123", "224.0.0.1:8123"):
+        assert not network.allows(hostile), hostile

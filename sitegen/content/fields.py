@@ -8,6 +8,7 @@ stopping at the first one.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,22 +132,36 @@ def list_item_text(node: Node, reader: FieldReader) -> str:
     return value
 
 
+# Larger than any count, size or day a site holds, and than the 64-bit numbers the
+# build record stores: a value past it is a slip of the keyboard.
+LARGEST_NUMBER = 10**12
+
+
 def whole_number(node: Node, reader: FieldReader) -> int:
     raw = _scalar(node, "a whole number").text.strip()
     cleaned = raw.replace(",", "").replace("_", "")
+    if re.fullmatch(r"[+-]?\d{1,15}", cleaned):
+        value = int(cleaned)
+        if abs(value) <= LARGEST_NUMBER:
+            return value
     if re.fullmatch(r"[+-]?\d+", cleaned):
-        return int(cleaned)
+        raise Invalid(
+            f"`{raw}` is far larger than any number sitegen reads here", "check the digits"
+        )
     raise Invalid(f"expected a whole number, found `{raw}`", "write digits only, for example 1850")
 
 
 def number(node: Node, reader: FieldReader) -> float:
     raw = _scalar(node, "a number").text.strip()
     try:
-        return float(raw.replace(",", ""))
+        value = float(raw.replace(",", ""))
     except ValueError:
         raise Invalid(
             f"expected a number, found `{raw}`", "write digits, for example 1.25"
         ) from None
+    if not math.isfinite(value) or abs(value) > LARGEST_NUMBER:
+        raise Invalid(f"`{raw}` is not a number sitegen can use here", "check the digits")
+    return value
 
 
 _TRUE = {"true", "yes", "on"}

@@ -94,10 +94,32 @@ def at_least(minimum: float, convert, hint: str):
     def checked(node: Node, reader):
         value = convert(node, reader)
         if value < minimum:
-            raise Invalid(f"expected at least {minimum:g}, found `{value:g}`", hint)
+            raise Invalid(f"expected at least {minimum:g}, found `{_number(value)}`", hint)
         return value
 
     return checked
+
+
+def at_most(maximum: float, convert, what: str):
+    """`convert`'s value, refused above `maximum` (`what`: the unit, for the message)."""
+
+    def checked(node: Node, reader):
+        value = convert(node, reader)
+        if value > maximum:
+            raise Invalid(
+                f"expected at most {maximum:g} {what}, found `{_number(value)}`",
+                "check the number",
+            )
+        return value
+
+    return checked
+
+
+def _number(value: float) -> str:
+    return str(value) if isinstance(value, int) else f"{value:g}"
+
+
+TEN_YEARS = 3660  # days: the longest any posting or 公示 period sitegen counts
 
 
 MIN_BANNER_MARGIN_CM = 5.0
@@ -118,6 +140,20 @@ def font_family(node: Node, reader) -> str:
     return value
 
 
+MAX_TITLE = 200  # characters: four lines of a poster; official titles stay under a hundred
+
+
+def title(node: Node, reader) -> str:
+    value = text(node, reader)
+    if len(value) > MAX_TITLE:
+        raise Invalid(
+            f"the title is {len(value)} characters long, more than the {MAX_TITLE} a page "
+            "or a poster can carry (was the text pasted into the title?)",
+            "keep the title to one sentence, and put the rest in the body below the `---`",
+        )
+    return value
+
+
 POSTERS_SCHEMA = {
     **PAPER_SCHEMA,
     "style": Field(one_of(*POSTER_STYLES)),
@@ -125,7 +161,7 @@ POSTERS_SCHEMA = {
     "recent_days": Field(
         at_least(
             0,
-            whole_number,
+            at_most(TEN_YEARS, whole_number, "days"),
             "a number of days, for example 7 (0: posters only for notices due on a board or asking for one)",
         )
     ),
@@ -213,7 +249,7 @@ def publish_targets(node: Node, reader) -> dict[str, tuple[str, dict[str, str]]]
 
 
 SITE = {
-    "title": Field(text, required=True),
+    "title": Field(title, required=True),
     "base_url": Field(text, required=True),
     "description": Field(text),
     "language": Field(text),
@@ -221,12 +257,18 @@ SITE = {
     "theme": Field(text),
     "issuer": Field(text),
     "categories": Field(list_of(text)),
-    "per_page": Field(positive(whole_number)),
+    "per_page": Field(positive(at_most(1000, whole_number, "notices a page"))),
     "posters": Field(poster_map(POSTERS_SCHEMA, "`posters`")),
     "print": Field(record(PRINT_SCHEMA, "`print`")),
     "publish": Field(publish_targets),
     "publicity": Field(
-        record({"category": Field(text), "min_days": Field(positive(whole_number))}, "`publicity`")
+        record(
+            {
+                "category": Field(text),
+                "min_days": Field(positive(at_most(TEN_YEARS, whole_number, "days"))),
+            },
+            "`publicity`",
+        )
     ),
     "share_image": Field(text),
     "footer": Field(
@@ -243,7 +285,7 @@ SITE = {
 }
 
 NOTICE = {
-    "title": Field(text, required=True),
+    "title": Field(title, required=True),
     "date": Field(moment, required=True),
     "expires": Field(moment_end),
     "communities": Field(audience),
@@ -262,7 +304,7 @@ NOTICE = {
 }
 
 CAMPAIGN = {
-    "title": Field(text, required=True),
+    "title": Field(title, required=True),
     "slogans": Field(list_of(text)),
     "start": Field(moment),
     "end": Field(moment_end),
@@ -271,8 +313,8 @@ CAMPAIGN = {
     "banner": Field(
         record(
             {
-                "width_cm": Field(positive(number)),
-                "height_cm": Field(positive(number)),
+                "width_cm": Field(positive(at_most(10000, number, "cm"))),
+                "height_cm": Field(positive(at_most(10000, number, "cm"))),
                 "margin_cm": Field(at_least(MIN_BANNER_MARGIN_CM, number, BANNER_MARGIN_HINT)),
             },
             "`banner`",
@@ -284,7 +326,7 @@ CAMPAIGN = {
 }
 
 PAGE = {
-    "title": Field(text, required=True),
+    "title": Field(title, required=True),
     "slug": Field(text),
     "summary": Field(text),
     "menu": Field(whole_number),
@@ -339,7 +381,7 @@ COMMUNITY = {
                     "id": Field(text, required=True),
                     "location": Field(text, required=True),
                     "paper": Field(paper),
-                    "slots": Field(positive(whole_number)),
+                    "slots": Field(positive(at_most(1000, whole_number, "posters"))),
                 },
                 "a `boards` entry",
             )
