@@ -500,3 +500,34 @@ def test_serve_refuses_a_port_that_cannot_be(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "`99999` is not a port: give a number from 1 to 65535 (0: any free one)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_publish_that_fails_mid_way_saves_what_landed_and_the_next_resumes(
+    site: Site, tmp_path: Path
+) -> None:
+    """The server refuses the home page (a folder stands where it goes, as a botched
+    upload by hand leaves): everything before it has landed and is in the manifest,
+    so once that is mended the next publish sends only what is missing."""
+    root = tmp_path / "stubborn-root"
+    (root / "www/index.html").mkdir(parents=True)
+    server, thread, stubborn = start_server(root)
+    try:
+        failed = site.publish(stubborn.url(), "--yes", env=FTP_ENV)
+        assert failed.returncode == 1
+        assert "stopped at index.html" in failed.stderr, failed.stderr
+        assert "nothing was deleted after the error" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        saved = json.loads((root / "www" / MANIFEST).read_text("utf-8"))
+        assert "index.html" not in saved["files"]
+        assert len(saved["files"]) == len(site.files()) - 1
+        assert saved["sending"] == ["index.html"]
+
+        (root / "www/index.html").rmdir()
+        resumed = site.publish(stubborn.url(), "--yes", env=FTP_ENV)
+        assert resumed.returncode == 0, resumed.stderr
+        assert "published to" in resumed.stdout and ": 1 files sent" in resumed.stdout
+        assert tree(root / "www") == site.files()
+        assert not [p for p in tree(root / "www", skip_dot=False) if p.endswith(".sitegen-part")]
+    finally:
+        server.close_all()
+        thread.join(timeout=10)
