@@ -177,11 +177,9 @@ def publish(
 
 
 def _read_manifest(transport: Transport, target: Target) -> manifest.Manifest:
-    data = transport.read(manifest.MANIFEST)
-    if data is None:
-        return manifest.Manifest()
     try:
-        return manifest.decode(data)
+        data = transport.read(manifest.MANIFEST)
+        return manifest.Manifest() if data is None else manifest.decode(data)
     except manifest.ManifestError as err:
         raise UserError(
             str(err),
