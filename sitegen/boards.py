@@ -26,9 +26,9 @@ def record_posted(
     site_dir: Path, now: datetime, names: list[str]
 ) -> tuple[Path, list[PostingRound]]:
     """Append a round at `now` for the boards `names` (all when empty); the file and
-    the rounds written. One run at a time reads and writes the file (a lock on
-    content/, kept from reading what is due to writing it), so two staff recording
-    rounds at once both end up in it."""
+    the rounds written. One run at a time reads the file and writes it back (a lock
+    on content/ around that), so two staff recording rounds at once both end up in
+    it. (Not yet on Windows, where the lock is not to be had: see swap.lock_folder.)"""
     view, _warnings = load_view(site_dir, now, keep_cache=False)
     dues = _chosen(view.boards, names)
     rounds = [

@@ -1,4 +1,5 @@
-"""Which Host a local server answers to: the one check the preview (and the desk) use.
+"""Which Host a local server answers to: the one check every local server sitegen runs
+(the preview, `sitegen serve`) makes.
 
 A web page on any site can make the browser send requests to 127.0.0.1, and with
 DNS rebinding (evil.example first resolving to its own server, then to 127.0.0.1)
@@ -40,14 +41,19 @@ class HostCheck:
 
 
 def split_host(header: str) -> tuple[str | None, int | None]:
-    """`name:port` or `[v6]:port` -> (name, port); (None, None) when it is neither."""
+    """`name:port`, `[v6]:port` or `name` (port 80, which browsers leave out) ->
+    (name, port); (None, None) when it is none of those."""
     if header.startswith("["):
-        host, _, rest = header[1:].partition("]")
-        port_text = rest[1:] if rest.startswith(":") else ""
-    else:
-        host, _, port_text = header.rpartition(":")
-        if not _ or ":" in host:
+        host, closed, rest = header[1:].partition("]")
+        if not closed or (rest and not rest.startswith(":")):
             return None, None
+        port_text = rest[1:] if rest else "80"
+    elif ":" in header:
+        host, _, port_text = header.rpartition(":")
+        if ":" in host:
+            return None, None
+    else:
+        host, port_text = header, "80"
     if not port_text.isdigit() or not host:
         return None, None
     return host, int(port_text)

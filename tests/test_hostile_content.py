@@ -139,14 +139,20 @@ def test_no_pasted_address_becomes_a_reference_to_a_file_of_the_site(make_site) 
         site,
         '\n<a href="sitegen-sitegen-ref:ref:notices/2026-11-19-名单.md">甲</a>\n'
         '<a href="sitegen-ref&#58;notices/2026-11-19-名单.md">乙</a>\n'
-        '<a href="SITEGEN-REF:notices/2026-11-19-名单.md">丙</a>\n',
+        '<a href="SITEGEN-REF:notices/2026-11-19-名单.md">丙</a>\n'
+        '<a href="sitegen-ref:notices/2026-11-19-名单.md" href="https://example.org/">丁</a>\n'
+        '<div><<mi>a href="sitegen-ref:notices/2026-11-19-名单.md">戊</a></div>\n\n'
+        '<div><a <math> href="sitegen-ref:notices/2026-11-19-名单.md">己</a></div>\n\n'
+        "[本站的链接](2026-11-19-名单.md)\n",
     )
     built = run_sitegen("build", str(site), "--now", NOW, "--no-print")
     assert built.returncode == 0, built.stderr
     assert "removed the sitegen-sitegen-ref: address of <a>" in built.stderr
     page = (site / PAGE).read_text("utf-8")
-    assert "ming-dan" not in page and "sitegen-ref" not in page
-    assert "甲" in page and "乙" in page and "丙" in page
+    assert page.count("ming-dan") == 1, "only the Markdown link leads to the list"
+    assert '<a href="../2026-11-19-ming-dan/index.html">本站的链接</a>' in page
+    assert "sitegen-ref" not in page and "sitegen-own" not in page
+    assert all(word in page for word in "甲乙丙丁戊己")
 
     # the list becomes a draft: no page names its address
     (site / secret).write_text(
@@ -243,6 +249,7 @@ def test_base_url_must_be_a_full_web_address(make_site) -> None:
         ("'https://example.org/\">x'", "it holds a space, a quote, < > or a control character"),
         ("https:/example.org/", "it names no host"),
         ("ftp://example.org/", "it starts with neither http:// nor https://"),
+        ("https://example.org/?from=qr", "it holds ? or #"),
     ):
         site = make_site(
             {"content/site.yaml": f"title: 测试\nbase_url: {written}\nissuer: 测试办\n"}
@@ -254,6 +261,11 @@ def test_base_url_must_be_a_full_web_address(make_site) -> None:
             in result.stderr
         ), result.stderr
         assert "Traceback" not in result.stderr
+    for intranet in ("http://shequ/", "http://[fd00::5]/", "http://192.168.1.20:8080/sq/"):
+        site = make_site(
+            {"content/site.yaml": f"title: 测试\nbase_url: {intranet}\nissuer: 测试办\n"}
+        )
+        assert run_sitegen("check", str(site), "--now", NOW).returncode == 0, intranet
 
 
 def test_numbers_past_any_use_and_titles_past_a_page_are_messages(make_site) -> None:

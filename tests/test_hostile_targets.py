@@ -464,13 +464,15 @@ def on_a_terminal(site: Site, target: str, answer: bytes, env: dict) -> Terminal
         ("ftp://staff@[bad/www", "is not an address sitegen can read (Invalid IPv6 URL)"),
         ("s3://key@bucket/www?endpoint=notaurl", "`endpoint: notaurl` is not the address"),
         ("ftp://staff@host/www\r\nDELE x", "holds a space or a control character"),
+        ("ftp://staff:p@ss@host/www", "holds a password"),
     ],
 )
 def test_targets_that_cannot_be_read_are_messages(site: Site, target: str, expected: str) -> None:
     result = site.publish(target, "--yes")
     assert result.returncode == 1
     assert expected in result.stderr, result.stderr
-    assert "Traceback" not in result.stderr and "pw@" not in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "pw@" not in result.stderr and "ss@" not in result.stderr, "the password was shown"
 
 
 def test_a_broken_target_in_site_yaml_is_a_message_for_every_command(site: Site) -> None:
@@ -531,3 +533,44 @@ def test_a_publish_that_fails_mid_way_saves_what_landed_and_the_next_resumes(
     finally:
         server.close_all()
         thread.join(timeout=10)
+
+
+def test_a_pipe_or_a_folder_where_sitegen_reads_or_writes_is_refused_not_waited_on(
+    site: Site, tmp_path: Path
+) -> None:
+    target = tmp_path / "www"
+    sentinels = lay_sentinels(tmp_path, target)
+    assert site.publish(str(target), "--yes").returncode == 0
+    (target / MANIFEST).unlink()
+    os.mkfifo(target / MANIFEST)  # reading it would wait for a writer forever
+    refused = site.publish(str(target), "--yes")
+    assert refused.returncode == 1
+    assert "is not a file sitegen wrote" in refused.stderr, refused.stderr
+    (target / MANIFEST).unlink()
+    (target / ".index.html.sitegen-part").mkdir()
+    page = site.root / "content/notices/2026-11-17-垃圾分类.md"
+    page.write_text(page.read_text("utf-8") + "\n补充。\n", encoding="utf-8")
+    site.build()
+    stuck = site.publish(str(target), "--yes", "--forget-manifest")
+    assert stuck.returncode == 1
+    assert ".index.html.sitegen-part on the target is a folder" in stuck.stderr, stuck.stderr
+    assert "Traceback" not in refused.stderr + stuck.stderr
+    assert not sentinels.intact()
+
+
+def test_a_themes_hidden_files_are_neither_published_nor_a_reason_to_refuse(
+    site: Site, tmp_path: Path
+) -> None:
+    mine = site.root / "themes/mine"
+    (mine / "static").mkdir(parents=True)
+    (mine / "theme.yaml").write_text("name: 我的\n", encoding="utf-8")
+    (mine / "static/.gitkeep").write_text("", encoding="utf-8")
+    (mine / "static/theme.css").write_text("body { color: #222; }\n", encoding="utf-8")
+    config = site.root / "content/site.yaml"
+    config.write_text(config.read_text("utf-8") + "theme: mine\n", encoding="utf-8")
+    site.build()
+    assert (site.out / "static/mine/theme.css").is_file()
+    assert not (site.out / "static/mine/.gitkeep").exists()
+    published = site.publish(str(tmp_path / "www"), "--yes")
+    assert published.returncode == 0, published.stderr
+    assert (tmp_path / "www/static/mine/theme.css").is_file()

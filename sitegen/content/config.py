@@ -135,7 +135,7 @@ def _address_problem(url: str) -> str | None:
         return str(err)
     if parts.scheme not in ("http", "https"):
         return "it starts with neither http:// nor https://"
-    if not parts.hostname or ("." not in parts.hostname and parts.hostname != "localhost"):
+    if not parts.hostname:
         return "it names no host"
     if parts.query or parts.fragment:
         return "it holds ? or #"

@@ -30,6 +30,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import secrets
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
@@ -261,6 +262,12 @@ class _PastedHtml(Postprocessor):
             for index in range(self.converter.code_blocks, len(stash))
             if isinstance(stash[index], str) and "<" in stash[index]
         ]  # not entities (&nbsp;): Markdown stashes those too
+        if pasted:
+            # Only Markdown's own links may be references (a pasted one is not checked):
+            # they are written, until cleaning is done, with a scheme no pasted text
+            # can know, and cleaning keeps no other but web addresses.
+            self.converter.own_refs = f"sitegen-own-{secrets.token_hex(8)}:"
+            text = text.replace(f'="{REF_SCHEME}', f'="{self.converter.own_refs}')
         _drop_unclosed(stash, pasted, result)
         finder = pasted_html.RemovalFinder()
         for index in pasted:
@@ -279,9 +286,7 @@ class _PastedHtml(Postprocessor):
                         severity="warning",
                     )
                 )
-            # Only Markdown's own links may be references (a pasted one is not checked),
-            # and a formula keeps its text.
-            raw = pasted_html.without_formula_tags(pasted_html.only_web_addresses(raw))
+            raw = pasted_html.without_formula_tags(raw)  # a formula keeps its text
             # Inline HTML is stashed a tag at a time: the end may be in another piece.
             raw = _TABLE_OPEN.sub(_TABLE_WRAP + r"\g<0>", raw)
             stash[index] = _TABLE_CLOSE.sub(r"\g<0></div>", raw)
@@ -385,6 +390,7 @@ class MarkdownConverter:
         self.current = Rendered("")
         self.base_dir = ""
         self.code_blocks = 0  # in the body being converted: stashed pieces that are code
+        self.own_refs = REF_SCHEME  # what Markdown's own references are written with
         self._md = markdown.Markdown(
             extensions=[
                 "tables",
@@ -410,7 +416,8 @@ class MarkdownConverter:
         except RecursionError:  # nesting of some other kind, past Python's limit
             return Rendered("", broken=[_nested_too_deeply(text.lstrip().split("\n")[0])])
         if self.current.pasted:
-            converted = pasted_html.clean(converted)
+            own = self.own_refs
+            converted = pasted_html.clean(converted, own).replace(f'="{own}', f'="{REF_SCHEME}')
         self.current.html = keep_time_ranges_whole(shift_headings(converted))
         return self.current
 

@@ -7,7 +7,6 @@ can be named to the writer at its line."""
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -15,9 +14,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from sitegen.model import REF_SCHEME, SAFE_SCHEMES
-
-_REF = REF_SCHEME.rstrip(":")
+from sitegen.model import SAFE_SCHEMES
 
 FORMATTING = frozenset(
     {
@@ -88,7 +85,7 @@ _FORMULA_TAG = re.compile(
 )
 # What a formula carries for machines (its TeX source), not for readers.
 _ANNOTATION = re.compile(r"<annotation(?:-xml)?\b.*?</annotation(?:-xml)?\s*>", re.I | re.S)
-_LINK_OR_IMAGE = re.compile(r"<(?:a|img)\b[^>]*>", re.IGNORECASE)
+
 # Tags with what they may carry. Pasted links and images keep only web addresses:
 # a link to another file of the site is written in Markdown, where it is checked.
 PASTED_ATTRIBUTES: dict[str, set[str]] = {
@@ -207,50 +204,6 @@ def without_formula_tags(fragment: str) -> str:
     return _FORMULA_TAG.sub("", _ANNOTATION.sub("", fragment))
 
 
-class _StartTag(HTMLParser):
-    """One start tag read as a browser would: its attributes' entities decoded."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: tuple[str, list[tuple[str, str | None]]] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.found = (tag, attrs)
-
-    handle_startendtag = handle_starttag
-
-
-def only_web_addresses(fragment: str) -> str:
-    """A pasted piece whose links and images keep only web addresses, read as a browser
-    reads them (`sitegen-ref&#58;…` is `sitegen-ref:…`): a link loses any other
-    address and keeps its text; an image is replaced by its description. So no
-    pasted address can become a reference to a file of the site."""
-    if "<a" not in fragment.lower() and "<img" not in fragment.lower():
-        return fragment
-    return _LINK_OR_IMAGE.sub(_web_addresses_of, fragment)
-
-
-def _web_addresses_of(tag: re.Match[str]) -> str:
-    parser = _StartTag()
-    parser.feed(tag.group(0))
-    parser.close()
-    if parser.found is None:
-        return html.escape(tag.group(0))
-    name, attrs = parser.found
-    address = "href" if name == "a" else "src"
-    values = dict(attrs)
-    if _kept_address(values.get(address) or ""):
-        return tag.group(0)
-    if name == "img":
-        return html.escape(values.get("alt") or "")
-    kept = "".join(
-        f' {key}="{html.escape(value, quote=True)}"' if value is not None else f" {key}"
-        for key, value in attrs
-        if key != address
-    )
-    return f"<{name}{kept}>"
-
-
 def _kept_address(value: str) -> bool:
     """A pasted address that cleaning keeps: a web address, or a place on the page."""
     return value.startswith("#") or _web_address(value)
@@ -276,24 +229,42 @@ class RemovalFinder:
         return self._finder.removals
 
 
-def _keep(tag: str, attribute: str, value: str) -> str | None:
-    """nh3's per-attribute check: Markdown's own references stay, pasted links must
-    be web addresses (a relative one would lead nowhere from the published page)."""
-    if attribute in ("href", "src") and not (value.startswith(REF_SCHEME) or _kept_address(value)):
-        return None
-    return value
+def clean(body_html: str, own_refs: str) -> str:
+    """The body with only formatting left: Markdown's own output kept as it is.
 
+    `own_refs` is the scheme Markdown's own references are written with for this
+    clean (markup.py makes one up for each body): the only one kept besides web
+    addresses. A pasted `sitegen-ref:` address, however it is spelt (entities, a
+    second attribute, tags inside tags), is then no address nh3 keeps."""
 
-def clean(body_html: str) -> str:
-    """The body with only formatting left: Markdown's own output kept as it is."""
-    return nh3.clean(
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        # Pasted links must be web addresses: a relative one would lead nowhere from
+        # the published page.
+        if attribute in ("href", "src") and not (
+            value.startswith(own_refs) or _kept_address(value)
+        ):
+            return None
+        return value
+
+    cleaned = nh3.clean(
         body_html,
         tags=set(FORMATTING | {"a", "img", "div"}),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_keep,
-        url_schemes={*SAFE_SCHEMES, _REF},
+        attribute_filter=keep,
+        url_schemes={*SAFE_SCHEMES, own_refs.rstrip(":")},
         link_rel=None,
         filter_style_properties=ALIGNMENT,
         allowed_classes={"div": {"table-wrap"}, "a": {"image-link"}},
     )
+    return _IMAGE_WITHOUT_PICTURE.sub(_description, cleaned)
+
+
+# An image that lost its address: no HTML, and nothing to see but its description.
+_IMAGE_WITHOUT_PICTURE = re.compile(r'<img\b(?![^>]*\ssrc=")[^>]*>')
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def _description(image: re.Match[str]) -> str:
+    alt = _ALT.search(image.group(0))
+    return alt.group(1) if alt else ""

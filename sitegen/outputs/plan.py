@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import UserError
+from sitegen.content.names import path_problem
+from sitegen.errors import UserError, printable
 
 Reads = set[str]
 """What a render looked at besides what it was given, as names a build record can
@@ -39,7 +40,8 @@ class Output:
 
 
 def check_plan(outputs: list[Output]) -> None:
-    """Reject two outputs at one path and any path escaping the output folder."""
+    """Reject two outputs at one path, any path escaping the output folder, and any
+    name a host cannot hold (content/names.py: a theme's static file named `a:b.css`)."""
     seen: dict[str, Output] = {}
     problems = []
     for output in outputs:
@@ -47,6 +49,16 @@ def check_plan(outputs: list[Output]) -> None:
         if normal != output.path or normal.startswith(("../", "/")) or normal == "..":
             problems.append(
                 f"{output.made_from}: the output path `{output.path}` leaves the output folder"
+            )
+            continue
+        # Copied files keep the names they have on disk; every other path is made of
+        # slugs (checked where they are read).
+        problem = path_problem(output.path) if output.copy_from is not None else None
+        if problem:
+            problems.append(
+                f"{printable(output.made_from)}: cannot be published as "
+                f"`{printable(output.path)}`: {problem}\n"
+                "    hint: rename the file, using letters, digits, hyphens and Chinese characters"
             )
             continue
         if normal in seen:

@@ -23,6 +23,7 @@ from sitegen.publish.transport import deepest_first, folders_of, part_name
 
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)  # Windows has none: links are refused by lstat
 _BINARY = getattr(os, "O_BINARY", 0)
+_NO_WAIT = getattr(os, "O_NONBLOCK", 0)
 
 
 def is_link(info: os.stat_result) -> bool:
@@ -58,16 +59,16 @@ class FolderTransport:
 
     def read(self, path: str) -> bytes | None:
         try:
-            handle = os.open(self.root / path, os.O_RDONLY | _NO_FOLLOW | _BINARY)
+            info = os.lstat(self.root / path)
         except FileNotFoundError:
             return None
-        except OSError as err:
-            if os.path.islink(self.root / path):
-                raise UserError(
-                    f"{self.root / path} on the target is a link, not a file sitegen wrote",
-                    "remove it from the target folder, then publish with --forget-manifest",
-                ) from err
-            raise
+        if not stat.S_ISREG(info.st_mode) or is_link(info):  # a link, a folder, a pipe
+            raise UserError(
+                f"{self.root / path} on the target is not a file sitegen wrote",
+                "remove it from the target folder, then publish with --forget-manifest",
+            )
+        # Not waiting, should a pipe be put in its place since: a regular file reads as ever.
+        handle = os.open(self.root / path, os.O_RDONLY | _NO_WAIT | _NO_FOLLOW | _BINARY)
         with os.fdopen(handle, "rb") as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                 raise UserError(f"{self.root / path} on the target is not a file")
@@ -78,7 +79,15 @@ class FolderTransport:
         final = self.root / path
         final.parent.mkdir(parents=True, exist_ok=True)
         part = final.with_name(part_name(final.name))
-        part.unlink(missing_ok=True)  # a link left in its place is removed, not followed
+        try:
+            part.unlink(missing_ok=True)  # a link left in its place is removed, not followed
+        except OSError as err:
+            if not (part.is_dir() and not part.is_symlink()):
+                raise
+            raise UserError(
+                f"{part} on the target is a folder, where sitegen puts {path} on its way up",
+                "remove that folder from the target, then publish again",
+            ) from err
         handle = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW | _BINARY, 0o666)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

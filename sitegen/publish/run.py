@@ -155,6 +155,7 @@ def publish(
         plan = make_plan(local, remote)
         report = PublishReport(target, plan)
         say(describe(plan, target))
+        transport.check_folders([*plan.send, *plan.delete, *plan.stale_parts])
         if dry_run or not plan.changes:
             return report
         limit = deletion_limit(len(local)) if max_deletes is None else max_deletes
@@ -165,7 +166,6 @@ def publish(
                 "check that you are publishing the right output folder; if so, give "
                 f"--max-deletes {len(plan.delete)}",
             )
-        transport.check_folders([*plan.send, *plan.delete, *plan.stale_parts])
         if not assume_yes and not _confirmed(target):
             return report
         _carry_out(transport, plan, local, remote.files, out_dir, report)

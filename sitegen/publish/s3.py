@@ -15,6 +15,7 @@ import mimetypes
 from collections.abc import Callable, Iterable
 
 from sitegen.errors import UserError
+from sitegen.publish.manifest import MAX_BYTES
 from sitegen.publish.targets import Target
 
 TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml; charset=utf-8"}
@@ -72,7 +73,8 @@ class S3Transport:
 
     def read(self, path: str) -> bytes | None:
         try:
-            return self.client.get_object(Bucket=self.bucket, Key=self._key(path))["Body"].read()
+            body = self.client.get_object(Bucket=self.bucket, Key=self._key(path))["Body"]
+            return body.read(MAX_BYTES + 1)
         except self.client.exceptions.NoSuchKey:
             return None
         except self._faults as err:

@@ -167,7 +167,8 @@ def shown(text: str) -> str:
     characters escaped. Reads even what urlsplit cannot."""
     scheme, found, rest = text.partition("://")
     if found:
-        who, at, host = rest.partition("@")
-        if at and ":" in who.split("/", 1)[0]:
-            text = f"{scheme}://{who.split(':', 1)[0]}@{host}"
+        place, slash, path = rest.partition("/")
+        who, at, host = place.rpartition("@")  # as urlsplit reads it: the last @
+        if at and ":" in who:
+            text = f"{scheme}://{who.split(':', 1)[0]}@{host}{slash}{path}"
     return printable(text)

@@ -72,8 +72,10 @@ class RemoteTree:
         return f"{self.base}/{path}"
 
     def check_folders(self, paths: Iterable[str]) -> None:
-        """FTP cannot tell a link from a folder: there the guarantee is that every
-        path sent or deleted is one sitegen would write (checked before connecting)."""
+        """FTP cannot tell a link from a folder, so an FTP target gets no check for
+        links: there the guarantee is that every path sent or deleted is one sitegen
+        would write (the output's names checked before connecting, the manifest's
+        entries as it is read), which never leaves the target folder by itself."""
 
     def _make_folders(self, folder: str) -> None:
         """Make `folder` and those it is in, remembering which exist."""

@@ -6,6 +6,7 @@ This is the I/O edge of the pipeline; the parsing itself is in `sitegen.content.
 from __future__ import annotations
 
 import codecs
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -35,7 +36,14 @@ from sitegen.model import (
     theme_root,
 )
 from sitegen.sitefolder.parse_pool import ParseMany, parse_files
-from sitegen.sitefolder.sitefiles import Listing, Refused, describe, list_content_files, list_files
+from sitegen.sitefolder.sitefiles import (
+    Listing,
+    Refused,
+    describe,
+    is_ignored,
+    list_content_files,
+    list_files,
+)
 from sitegen.sitefolder.themes import ThemeLibrary
 
 T = TypeVar("T")
@@ -203,10 +211,14 @@ def _check_asset_names(files: list[str], config: SiteConfig, diagnostics: Diagno
         where = SourceRef(Path("content") / path)
         problem = path_problem(path)
         if problem:
+            composed = unicodedata.normalize("NFC", path)
             diagnostics.error(
                 where,
                 f"this file cannot be published under its name: {problem}",
-                "rename the file, using letters, digits, hyphens and Chinese characters, "
+                f"rename it to `{composed.removeprefix('assets/')}` (type the name again: it "
+                "was saved in decomposed form, as a Mac does)"
+                if composed != path and path_problem(composed) is None
+                else "rename the file, using letters, digits, hyphens and Chinese characters, "
                 "and change the links to it",
             )
             continue
@@ -266,7 +278,7 @@ def _theme_listings(theme: Theme, site_dir: Path, part: str) -> dict[Path, Listi
     listings = {}
     for folder in theme.chain:
         shown = folder.relative_to(site_dir) if folder.is_relative_to(site_dir) else folder
-        listings[folder] = list_files(folder / part, shown / part, theme_root(folder))
+        listings[folder] = list_files(folder / part, shown / part, theme_root(folder), is_ignored)
     return listings
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from sitegen.content import schemas
 from sitegen.content.config import read_yaml
 from sitegen.content.fields import FieldReader
+from sitegen.content.names import segment_problem
 from sitegen.content.sourcetext import read_source
 from sitegen.content.yamlnodes import Map, Scalar
-from sitegen.errors import Diagnostics, SourceRef, suggest
+from sitegen.errors import Diagnostics, SourceRef, printable, suggest
 from sitegen.inside import leads_outside
 from sitegen.model import BUILTIN_THEME, BUILTIN_THEME_DIR, Theme
 
@@ -27,9 +28,14 @@ PALETTE_KEYS = (
     "urgent",
 )
 _COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
-_THEME_NAME = re.compile(r"[^./\\][^/\\]*")  # one folder in themes/, never a path
 # What of a theme folder is read or published: each must stay inside the site.
 THEME_PARTS = ("", "theme.yaml", "static", "templates")
+
+
+def is_theme_name(name: str) -> bool:
+    """One folder in themes/, named as an output path may be (it is one: static/NAME/),
+    never a path or a drive (`../x`, `D:x`)."""
+    return segment_problem(name) is None
 
 
 @dataclass
@@ -50,8 +56,7 @@ class ThemeLibrary:
 
     def exists(self, name: str) -> bool:
         return name == BUILTIN_THEME or (
-            bool(_THEME_NAME.fullmatch(name))
-            and (self.site_dir / "themes" / name / "theme.yaml").is_file()
+            is_theme_name(name) and (self.site_dir / "themes" / name / "theme.yaml").is_file()
         )
 
     def available(self) -> list[str]:
@@ -60,8 +65,14 @@ class ThemeLibrary:
         return sorted({BUILTIN_THEME, *found})
 
     def _load(self, name: str, chain_seen: tuple[str, ...]) -> Theme | None:
-        if not _THEME_NAME.fullmatch(name):
-            return None  # reported where it was named (site.yaml, a campaign, `extends`)
+        problem = segment_problem(name)
+        if problem:  # a folder in themes/ (what site.yaml or a campaign names is one)
+            self.diagnostics.error(
+                SourceRef(Path("themes") / printable(name)),
+                f"this theme's folder name cannot be used: {problem}",
+                "rename the folder, using letters, digits and hyphens",
+            )
+            return None
         folder = self.site_dir / "themes" / name
         if name == BUILTIN_THEME and (not folder.is_dir() or name in chain_seen):
             folder = BUILTIN_THEME_DIR
@@ -82,7 +93,7 @@ class ThemeLibrary:
         parent: Theme | None = None
         if folder != BUILTIN_THEME_DIR:
             parent_name = values.get("extends", BUILTIN_THEME)
-            if not _THEME_NAME.fullmatch(parent_name):
+            if not is_theme_name(parent_name):
                 reader.error(
                     node.keys.get("extends") if isinstance(node, Map) else None,
                     f"`extends: {parent_name}` is not the name of a theme",

@@ -17,13 +17,14 @@ import math
 import mimetypes
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from sitegen.errors import UserError
+from sitegen.errors import UserError, printable
 
 ROOT_URL = "file:///sitegen-output/"
 SIZE_MARK = "__SITEGEN_BODY_PT__"
@@ -46,8 +47,10 @@ class _LayoutProblems(logging.Handler):
         self.found: list[str] | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self.found is not None:
-            message = record.getMessage()
+        message = record.getMessage()
+        if self.found is None:  # outside a layout: shown, as before
+            print(f"WeasyPrint: {printable(message)}", file=sys.stderr)
+        else:
             self.found.append(message[:300] + ("…" if len(message) > 300 else ""))
 
 
