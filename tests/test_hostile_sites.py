@@ -421,8 +421,14 @@ def test_names_windows_refuses_are_changed_or_refused(make_site) -> None:
             f"content/assets/{name}: error: this file cannot be published under its name: {why}"
         ) in result.stderr, result.stderr
     assert "hint: rename the file" in result.stderr
+    (site / "content/assets/报名表?.pdf").unlink()
+    (site / "content/assets/cafe\u0301.pdf").write_bytes(b"%PDF-1.4\n")  # from a Mac
+    result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    assert "it is not in Unicode's composed form (NFC)" in result.stderr
+    assert "hint: rename it to `caf\u00e9.pdf` (type the name again" in result.stderr
+    (site / "content/assets/cafe\u0301.pdf").unlink()
     assert not (site / "output").exists()
-    for name in ("报名表?.pdf", "通知\n附件.pdf", "con.pdf"):
+    for name in ("通知\n附件.pdf", "con.pdf"):
         (site / "content/assets" / name).unlink()
     result = run_sitegen("build", str(site), "--now", NOW, "--no-print")
     assert result.returncode == 0, result.stderr
