@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sitegen.identity import identity_of
+
 PAPERS = ("A5", "A4", "A3", "A2")
 ORIENTATIONS = ("portrait", "landscape")
 DEFAULT_CATEGORIES = ("通知", "公告", "公示", "活动", "便民服务")
@@ -145,11 +147,20 @@ class Document:
     slug: str
     title: str
     source: Path  # relative to the site root, as shown in messages
-    body: Body = field(compare=False, repr=False)
+    body: Body = field(compare=False, repr=False, metadata={"identity": "skip"})
     summary: str
     links: frozenset[str]  # content paths the body links to ("notices/a.md", "assets/x.svg")
-    digest: str  # SHA-256 of the source file's text (its identity: equal digests, equal bodies)
+    digest: str  # SHA-256 of the source file's text: equal digests, equal bodies
     slug_line: int | None  # the line of its `slug:`, if the address is not from the file name
+    # Every field of the item, digested (sitegen/identity.py): what keys of outputs are
+    # made of. Worked out once, when the item is made, and kept with it in the parse
+    # cache (decoding it back does not work it out again). dataclasses.replace()
+    # keeps it: replace only the body, which it does not describe.
+    identity: str = field(default="", kw_only=True, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.identity:
+            object.__setattr__(self, "identity", identity_of(self, Body))
 
     @property
     def body_html(self) -> str:

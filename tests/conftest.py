@@ -63,10 +63,13 @@ class Run:
     stderr: str
 
 
-def run_sitegen(*args: str, cwd: Path | None = None, tmpdir: Path | None = None) -> Run:
+def run_sitegen(
+    *args: str, cwd: Path | None = None, tmpdir: Path | None = None, env: dict | None = None
+) -> Run:
     """Run the real command line in a child process, as a user would (with `tmpdir`
-    as its TMPDIR, the system's temporary folder, when given)."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    as its TMPDIR, the system's temporary folder, when given; `env` added to its
+    environment)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     if tmpdir is not None:
         env["TMPDIR"] = str(tmpdir)
     done = subprocess.run(

@@ -247,3 +247,83 @@ def test_random_edits_with_print_build_the_same_as_a_clean_build(tmp_path: Path)
         args = ["--now", rng.choice(MOMENTS), *rng.choice(FLAGS)]
         build_both(site, tmp_path / "clean", args, f"round {round_number} ({what}, {args})")
     assert any(name.endswith(".pdf") for name in files(site / "output"))
+
+
+# --- the edits that once left a stale output behind, each a fixed case ----------------------------
+
+
+def rename(site: Path, old: str, new: str) -> None:
+    (site / old).rename(site / new)
+
+
+def test_a_menu_page_renamed_is_linked_by_its_new_address_everywhere(tmp_path: Path) -> None:
+    site = scratch_site(tmp_path)
+    args = ["--now", NOW, "--no-print"]
+    assert run_sitegen("build", str(site), *args).returncode == 0
+    rename(site, "content/pages/about.md", "content/pages/guanyu.md")
+    build_both(site, tmp_path / "clean", args, "about.md renamed guanyu.md")
+    home = (site / "output/index.html").read_text("utf-8")
+    assert "guanyu/" in home and "about/" not in home
+
+
+def test_a_notice_renamed_is_listed_by_its_new_address(tmp_path: Path) -> None:
+    site = scratch_site(tmp_path)
+    args = ["--now", NOW, "--no-print"]
+    assert run_sitegen("build", str(site), *args).returncode == 0
+    rename(
+        site,
+        "content/notices/2026-09-20-national-day-performance.md",
+        "content/notices/2026-09-20-guoqing-yanchu.md",
+    )
+    build_both(site, tmp_path / "clean", args, "a notice renamed")
+
+
+def test_a_theme_showing_the_month_is_rebuilt_when_the_month_turns(tmp_path: Path) -> None:
+    """Nothing edited and no notice changing state between two builds three months
+    apart: the pages of a theme that shows `now` still follow the month."""
+    site = scratch_site(tmp_path)
+    edit_site_template(site, _Showing("现在{{ now.month }}月"))
+    assert run_sitegen("build", str(site), "--now", "2027-03-05", "--no-print").returncode == 0
+    build_both(site, tmp_path / "clean", ["--now", "2027-06-05", "--no-print"], "three months on")
+    page = next((site / "output/notices").glob("*/index.html")).read_text("utf-8")
+    assert "现在6月" in page
+    # and within the month nothing is made again
+    again = run_sitegen("build", str(site), "--now", "2027-06-20", "--no-print")
+    assert "nothing changed" in again.stdout, again.stdout
+
+
+class _Showing(random.Random):
+    """A random source whose every choice is `shown` (edit_site_template's text)."""
+
+    def __init__(self, shown: str) -> None:
+        super().__init__(0)
+        self.shown = shown
+
+    def choice(self, options):
+        return self.shown
+
+
+def test_changed_print_library_files_make_the_pdfs_again(tmp_path: Path) -> None:
+    """An upgraded WeasyPrint (here a copy of it whose default style sheet changed)
+    makes every PDF again; the pages, which it does not make, are kept."""
+    import weasyprint
+
+    libraries = tmp_path / "libraries"
+    shutil.copytree(Path(weasyprint.__file__).parent, libraries / "weasyprint")
+    env = {"PYTHONPATH": f"{libraries}:{REPO}"}
+    site = scratch_site(tmp_path)
+    args = ["--now", NOW]
+    first = run_sitegen("build", str(site), *args, env=env)
+    assert first.returncode == 0, first.stderr
+    sheet = libraries / "weasyprint/css/html5_ua.css"
+    sheet.write_text(sheet.read_text("utf-8") + "\nbody { letter-spacing: 0.5pt }\n", "utf-8")
+    again = run_sitegen("build", str(site), *args, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "0 from cache" in again.stdout, again.stdout
+    fresh = run_sitegen(
+        "build", str(site), "--out", str(tmp_path / "clean"), *args, "--no-cache", env=env
+    )
+    assert fresh.returncode == 0, fresh.stderr
+    mine, theirs = files(site / "output"), files(tmp_path / "clean")
+    assert sorted(mine) == sorted(theirs)
+    assert [name for name in mine if mine[name] != theirs[name]] == []

@@ -161,7 +161,7 @@ class OutputKeys:
 
     def value(self, value: object) -> str:
         """A value given to or read by a render, described by everything of it a
-        render can show (a notice by its text, its state now and its terms' addresses)."""
+        render can show (a notice by its identity, its state now and its terms' addresses)."""
         kind = type(value)
         if kind is str:
             return repr(value)
@@ -191,25 +191,26 @@ class OutputKeys:
             # Its other pages' paths follow from the first by the paging rule (sitegen's code).
             return f"pager({value.number},{value.count},{value.paths[0]},{self.value(value.items)})"
         if kind is Campaign:
-            return f"campaign({value.digest},{self.view.is_live(value)})"
+            return f"campaign({value.identity},{self.view.is_live(value)})"
         if kind is Page:
-            return f"page({value.digest})"
+            return f"page({value.identity})"
         if isinstance(value, SIMPLE):
             return repr(value)
         raise Unknown(kind.__name__)
 
     @cached_property
     def _cards(self) -> dict[int, str]:
-        """Each notice of the view as a list shows it, keyed by identity (lists hold these
-        objects): its text (by digest), its state now, its terms' addresses and, with
-        print, whether it has a poster now (its page links it)."""
+        """Each notice of the view as a list shows it, by the object (lists hold these
+        objects): see _card."""
         return {id(notice): self._card(notice) for notice in self.view.notices}
 
     def _card(self, notice: Notice) -> str:
+        """The notice's identity (every field of it, its address among them), and what
+        the view adds to it now: its state, its terms' addresses, its poster."""
         view = self.view
         tags, categories = view.tag_slugs, view.category_slugs
         terms = [tags.get(tag, "") for tag in notice.tags]
         if notice.category:
             terms.append(categories.get(notice.category, ""))
         poster = "P" if self.with_print and notice in self.view.posters else ""
-        return f"{notice.digest}{view.state(notice).value}{poster}{','.join(terms)};"
+        return f"{notice.identity}{view.state(notice).value}{poster}{','.join(terms)};"

@@ -145,8 +145,8 @@ class Segment:
 
     def digest(self, documents: tuple[Notice | Page, ...] | None = None) -> str:
         """What the segment's (or some of its) files are made of: each document's
-        source text and address, in order."""
-        parts = [f"{d.slug}\0{d.digest}" for d in (documents or self.documents)]
+        identity (every field of it, its address and text among them), in order."""
+        parts = [d.identity for d in (documents or self.documents)]
         return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
