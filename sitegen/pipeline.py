@@ -134,8 +134,12 @@ def run(
         raise
     report.warnings = [str(warning) for warning in warnings]
     stamps = stamps_as_left(out_dir, made, kept, previous.snapshot if previous else None)
+    reads = {name for _key, names in made.values() for name in names}
     return Built(
-        report, stamps, {path: made[path] for path in stamps}, steady_between(view, with_print)
+        report,
+        stamps,
+        {path: made[path] for path in stamps},
+        steady_between(view, with_print, reads),
     )
 
 

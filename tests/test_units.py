@@ -291,3 +291,44 @@ def test_the_gated_inline_processor_changes_nothing_but_the_time() -> None:
     ]
     for body in bodies:
         assert gated.convert(body, "notices/b.md").html == stock.convert(body, "notices/b.md").html
+
+
+def test_a_read_of_now_is_noted_as_the_part_read() -> None:
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sitegen.outputs.moment import ReadMoment, same_between
+    from sitegen.outputs.render import cn_date
+
+    tz = ZoneInfo("Asia/Shanghai")
+    moment = datetime(2027, 3, 5, 10, 30, tzinfo=tz)
+
+    def read(use) -> set[str]:
+        reads: set[str] = set()
+        use(ReadMoment(moment, reads))
+        return reads
+
+    assert read(lambda now: now.month) == {"now:month"}
+    assert read(lambda now: now.year) == {"now:year"}
+    assert read(lambda now: cn_date(now)) == {"now:year", "now:month", "now:date"}
+    assert read(lambda now: cn_date(now.astimezone(tz))) == {"now:year", "now:month", "now:date"}
+    for whole in (
+        lambda now: now.hour, lambda now: now < moment, lambda now: now - timedelta(days=1),
+        lambda now: str(now), lambda now: f"{now:%Y}", lambda now: now.isoformat(),
+        lambda now: now.astimezone(ZoneInfo("UTC")), lambda now: now == moment,
+    ):  # fmt: skip
+        assert "now" in read(whole)
+    assert ReadMoment(moment, set()) == moment and ReadMoment(moment, set()) - moment == timedelta()
+
+    # the stretch of time in which what was read stays the same
+    assert same_between(moment, {"now:month", "links:x"}) == (
+        datetime(2027, 3, 1, tzinfo=tz), datetime(2027, 4, 1, tzinfo=tz),
+    )  # fmt: skip
+    assert same_between(moment, {"now:date", "now:year"}) == (
+        datetime(2027, 3, 5, tzinfo=tz), datetime(2027, 3, 6, tzinfo=tz),
+    )  # fmt: skip
+    assert same_between(moment, {"now:year"})[1] == datetime(2028, 1, 1, tzinfo=tz)
+    assert same_between(moment, {"now", "now:year"}) == (moment, moment)
+    assert same_between(moment, {"targets"}) is None
+    december = datetime(2027, 12, 31, 23, 0, tzinfo=tz)
+    assert same_between(december, {"now:month"})[1] == datetime(2028, 1, 1, tzinfo=tz)

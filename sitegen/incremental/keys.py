@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sitegen.incremental.code_version import code_stamps
 from sitegen.model import Campaign, Community, Notice, Page, SiteConfig, Theme
+from sitegen.outputs.moment import MOMENT, part_of
 from sitegen.outputs.plan import Output
 from sitegen.outputs.render import Pager
 from sitegen.site.view import SiteView
@@ -115,8 +116,8 @@ class OutputKeys:
 
     def _look_up(self, name: str) -> str:
         view = self.view
-        if name == "now":
-            return view.now.isoformat()
+        if name.split(":")[0] == MOMENT:
+            return part_of(view.now, name)
         if name == "targets":
             return self.value(view.targets)
         if name.startswith("links:"):

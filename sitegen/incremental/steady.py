@@ -6,18 +6,25 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sitegen.outputs.moment import same_between
 from sitegen.site.posting import NEW_WITHIN, TAKE_DOWN_WITHIN, recent_window
 from sitegen.site.view import SiteView
 
 
-def steady_between(view: SiteView, with_print: bool) -> tuple[datetime, datetime]:
+def steady_between(
+    view: SiteView, with_print: bool, reads: set[str] = frozenset()
+) -> tuple[datetime, datetime]:
     """The stretch of time around `now` in which no notice or campaign changes
-    state (nor, with print, what print shows): a build anywhere strictly inside
-    it makes the same site."""
+    state (nor, with print, what print shows), and no part of `now` an output read
+    (`reads`: what the outputs' renders read) changes: a build anywhere strictly
+    inside it makes the same site."""
     content = view.content
     if not content.notices:
         return view.now, view.now  # an empty site's feed shows the build's time
     start, end = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+    moment = same_between(view.now, reads)
+    if moment is not None:
+        start, end = moment
     changes = print_moments(view) if with_print else []
     for notice in content.notices:
         changes += [notice.date, notice.expires]

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2 import meta
 from jinja2.loaders import split_template_path
 from markupsafe import Markup
 
@@ -19,6 +18,7 @@ from sitegen.errors import UserError
 from sitegen.inside import leads_outside
 from sitegen.model import REF_SCHEME, Campaign, Document, Notice, SiteConfig, Theme, theme_root
 from sitegen.outputs.charts import households_chart
+from sitegen.outputs.moment import ReadMoment
 from sitegen.outputs.plan import Reads
 from sitegen.site import urls
 from sitegen.site.urls import static_path
@@ -103,7 +103,6 @@ class Renderer:
     # asked for three of them, each a look at the disk, a twentieth of a page's render.
     _static_paths: dict[tuple[str, str], str] = field(default_factory=dict)
     _stylesheets: dict[str, list[str]] = field(default_factory=dict)
-    _names: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     @property
     def targets(self) -> dict[str, str]:
@@ -188,8 +187,6 @@ class Renderer:
         helpers = self._helpers(here, theme, reads)
         try:
             environment = self._environment(theme)
-            if "now" in self._names_used(theme, template):
-                reads.add("now")
             return environment.get_template(template).render(**helpers, **context)
         except jinja2.TemplateError as err:
             raise self._template_error(err, template, theme, here) from err
@@ -220,34 +217,6 @@ class Renderer:
             "for with .get(), or tested with `is defined`)",
         )
 
-    def _names_used(self, theme: Theme, template: str) -> frozenset[str]:
-        """The names a template and every template it extends, includes or imports
-        use from its context (a template named only at render time counts as using all)."""
-        key = (theme.name, template)
-        if key not in self._names:
-            environment = self._environment(theme)
-            names: set[str] = set()
-            seen: set[str] = set()
-            waiting = [template]
-            while waiting:
-                name = waiting.pop()
-                if name in seen:
-                    continue
-                seen.add(name)
-                source, filename, _ = environment.loader.get_source(environment, name)
-                try:
-                    tree = environment.parse(source, name, filename)
-                except jinja2.TemplateSyntaxError as err:
-                    raise self._template_error(err, template, theme, "the site") from err
-                names |= meta.find_undeclared_variables(tree)
-                for referenced in meta.find_referenced_templates(tree):
-                    if referenced is None:
-                        names.add("now")  # cannot tell: assume the worst
-                    else:
-                        waiting.append(referenced)
-            self._names[key] = frozenset(names)
-        return self._names[key]
-
     def _helpers(self, here: str, theme: Theme, reads: Reads) -> dict[str, Any]:
         view = self.view
         seen = RecordingView(view, reads)
@@ -276,7 +245,7 @@ class Renderer:
         return {
             "site": view.config,
             "view": seen,
-            "now": view.now,
+            "now": ReadMoment(view.now, reads),
             "here": here,
             "theme": theme,
             "palette_css": Markup(palette_css(theme)),
