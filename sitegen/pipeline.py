@@ -135,6 +135,7 @@ def run(
     report.warnings = [str(warning) for warning in warnings]
     stamps = stamps_as_left(out_dir, made, kept, previous.snapshot if previous else None)
     reads = {name for _key, names in made.values() for name in names}
+    reads |= report.print.reads if report.print else set()
     return Built(
         report,
         stamps,

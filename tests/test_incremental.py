@@ -303,13 +303,15 @@ class _Showing(random.Random):
         return self.shown
 
 
-def test_changed_print_library_files_make_the_pdfs_again(tmp_path: Path) -> None:
-    """An upgraded WeasyPrint (here a copy of it whose default style sheet changed)
-    makes every PDF again; the pages, which it does not make, are kept."""
+def test_an_upgraded_print_library_makes_the_pdfs_again(tmp_path: Path) -> None:
+    """WeasyPrint upgraded as pip leaves it (its files changed, and its version in the
+    name of its .dist-info folder; here a copy of it, first on the path, whose default
+    style sheet changed) makes every PDF again."""
     import weasyprint
 
     libraries = tmp_path / "libraries"
     shutil.copytree(Path(weasyprint.__file__).parent, libraries / "weasyprint")
+    (libraries / "weasyprint-70.0.dist-info").mkdir()
     env = {"PYTHONPATH": f"{libraries}:{REPO}"}
     site = scratch_site(tmp_path)
     args = ["--now", NOW]
@@ -317,6 +319,7 @@ def test_changed_print_library_files_make_the_pdfs_again(tmp_path: Path) -> None
     assert first.returncode == 0, first.stderr
     sheet = libraries / "weasyprint/css/html5_ua.css"
     sheet.write_text(sheet.read_text("utf-8") + "\nbody { letter-spacing: 0.5pt }\n", "utf-8")
+    (libraries / "weasyprint-70.0.dist-info").rename(libraries / "weasyprint-70.1.dist-info")
     again = run_sitegen("build", str(site), *args, env=env)
     assert again.returncode == 0, again.stderr
     assert "0 from cache" in again.stdout, again.stdout
@@ -327,3 +330,52 @@ def test_changed_print_library_files_make_the_pdfs_again(tmp_path: Path) -> None
     mine, theirs = files(site / "output"), files(tmp_path / "clean")
     assert sorted(mine) == sorted(theirs)
     assert [name for name in mine if mine[name] != theirs[name]] == []
+
+
+FINGERPRINTS = """
+from sitegen.incremental.code_version import PAGES, PARSE, PRINT, fingerprint
+print(fingerprint(PARSE), fingerprint(PAGES), fingerprint(PRINT))
+"""
+
+
+def test_each_kind_of_output_is_keyed_by_the_code_that_makes_it(tmp_path: Path) -> None:
+    """Found from the import graph: a print module's change is in the PDFs' keys only, a
+    page module's in the pages' only, the Markdown converter's in both (they show the
+    bodies it makes). Then a build after a change to print code lays out every PDF."""
+    import subprocess
+    import sys
+
+    code = tmp_path / "code"
+    shutil.copytree(
+        REPO / "sitegen", code / "sitegen", ignore=shutil.ignore_patterns("__pycache__")
+    )
+
+    def fingerprints() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", FINGERPRINTS], env={"PYTHONPATH": str(code)}, cwd=tmp_path,
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return done.stdout.split()
+
+    def touch(module: str) -> None:
+        path = code / "sitegen" / module
+        path.write_text(path.read_text("utf-8") + "\n# changed\n", encoding="utf-8")
+
+    parse, pages, printing = fingerprints()
+    touch("outputs/printing/pdfx.py")
+    after = fingerprints()
+    assert after[:2] == [parse, pages] and after[2] != printing
+    touch("outputs/feeds.py")
+    again = fingerprints()
+    assert again[0] == parse and again[1] != pages and again[2] == after[2]
+    touch("content/markup.py")
+    last = fingerprints()
+    assert all(new != old for new, old in zip(last, again, strict=True))
+
+    site = scratch_site(tmp_path)
+    env = {"PYTHONPATH": str(code)}  # run from tmp_path: not the checkout's own sitegen
+    assert run_sitegen("build", str(site), "--now", NOW, env=env, cwd=tmp_path).returncode == 0
+    touch("outputs/printing/verify.py")
+    rebuilt = run_sitegen("build", str(site), "--now", NOW, env=env, cwd=tmp_path)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert " 0 from cache" in rebuilt.stdout, rebuilt.stdout

@@ -332,3 +332,45 @@ def test_a_read_of_now_is_noted_as_the_part_read() -> None:
     assert same_between(moment, {"targets"}) is None
     december = datetime(2027, 12, 31, 23, 0, tzinfo=tz)
     assert same_between(december, {"now:month"})[1] == datetime(2028, 1, 1, tzinfo=tz)
+
+
+# The cache database's layout and the types it holds, as they were when SCHEMA_VERSION
+# was last set. A change to either makes this test fail: give SCHEMA_VERSION the next
+# number (old caches are then set aside at once, instead of failing entry by entry),
+# and record the new digest here.
+SCHEMA_OF_VERSION = {5: "7cf05b60237fa0dc49ccda98365f9ceb"}
+
+
+def _layout(kind, seen: set) -> list[str]:
+    import dataclasses
+    import typing
+
+    if not dataclasses.is_dataclass(kind) or kind in seen:
+        return [str(kind)]
+    seen.add(kind)
+    hints = typing.get_type_hints(kind)
+    parts = [kind.__name__]
+    for field in dataclasses.fields(kind):
+        parts.append(f"{field.name}:{hints[field.name]}")
+        for inner in (hints[field.name], *typing.get_args(hints[field.name])):
+            if dataclasses.is_dataclass(inner):
+                parts += _layout(inner, seen)
+    return parts
+
+
+def test_the_cache_schema_version_follows_its_tables_and_types() -> None:
+    import hashlib
+
+    from sitegen.incremental import cache_db
+    from sitegen.incremental.parse_cache import CACHED_TYPES
+    from sitegen.incremental.record import Snapshot
+
+    seen: set = set()
+    parts = [cache_db.SCHEMA]
+    for kind in (*CACHED_TYPES.values(), Snapshot):
+        parts += _layout(kind, seen)
+    digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    assert SCHEMA_OF_VERSION.get(cache_db.SCHEMA_VERSION) == digest, (
+        f"the cache's tables or types changed ({digest}): bump cache_db.SCHEMA_VERSION "
+        "and record the new digest in SCHEMA_OF_VERSION"
+    )

@@ -20,7 +20,8 @@ def cache_file(site_dir: Path) -> Path:
     return site_dir / CACHE_DIR / "cache.sqlite"
 
 
-SCHEMA_VERSION = 4  # 3: entries are MessagePack, no longer pickles; 4: snapshots apart
+SCHEMA_VERSION = 5  # 3: MessagePack, no longer pickles; 4: snapshots apart; 5: identities
+# (tests/test_units.py ties it to the tables and to the types entries are decoded as)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS parsed (
     path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, key TEXT, item BLOB, body TEXT

@@ -25,7 +25,7 @@ from enum import Enum
 from functools import cached_property
 from pathlib import Path
 
-from sitegen.incremental.code_version import code_stamps
+from sitegen.incremental.code_version import PAGES, fingerprint
 from sitegen.model import Campaign, Community, Notice, Page, SiteConfig, Theme
 from sitegen.outputs.moment import MOMENT, part_of
 from sitegen.outputs.plan import Output
@@ -85,7 +85,7 @@ class OutputKeys:
             repr(self.view.config),
             repr(self.view.flags),
             files,
-            code_stamps(),
+            fingerprint(PAGES),
             sorted(themes),
             self.with_print,
             self.with_search,

@@ -25,7 +25,7 @@ from sitegen.content.parse import ParseContext, parse_campaign, parse_notice, pa
 from sitegen.content.slugs import Pinyin
 from sitegen.errors import Diagnostic, UserError
 from sitegen.incremental import cache_codec, cache_db
-from sitegen.incremental.code_version import code_stamps
+from sitegen.incremental.code_version import PARSE, fingerprint, installed
 from sitegen.model import Body, Campaign, Notice, Page
 from sitegen.sitefolder.parse_pool import Parse, ParseMany
 from sitegen.sitefolder.sitefiles import Stamp
@@ -42,7 +42,7 @@ def context_key(ctx: ParseContext, kind: str) -> str:
         sorted(ctx.campaign_slugs),
         sorted(ctx.theme_names),
         kind,
-        code_stamps(),
+        fingerprint(PARSE),
     )
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
@@ -243,7 +243,5 @@ class ParseCache:
 
 
 def _pypinyin_stamp() -> str:
-    """Which pypinyin made the memo's pinyin (its stamp among the code's)."""
-    return next(
-        (f"{size}:{mtime}" for name, size, mtime in code_stamps() if name == "pypinyin"), "none"
-    )
+    """Which pypinyin made the memo's pinyin (its distribution, version and all)."""
+    return next((name for name in installed() if name.lower().startswith("pypinyin-")), "none")

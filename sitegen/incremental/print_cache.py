@@ -8,6 +8,7 @@ of what went into them.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import msgspec
 
+from sitegen.incremental.code_version import PRINT, fingerprint
 from sitegen.outputs.printing import engine
 from sitegen.outputs.printing.jobs import PrintJob, PrintResult, file_digest
 
@@ -42,6 +44,13 @@ class PrintCache:
         self.folder = folder
         self.read = read
         self._digests: dict[str, str] = {}
+        # Print's own modules and the libraries that lay out, write and join PDFs: in
+        # every key, so that a change to any of them makes each PDF again.
+        self.code = fingerprint(PRINT)
+
+    def key_of(self, *parts: bytes) -> str:
+        """The key of a stored file made of `parts` (a QR code's address, a pack's PDFs)."""
+        return hashlib.sha256(b"\0".join([self.code.encode(), *parts])).hexdigest()
 
     def _current(self, path: str) -> str | None:
         if path not in self._digests:
@@ -54,7 +63,7 @@ class PrintCache:
     def load(self, job: PrintJob) -> PrintResult | None:
         if not self.read:
             return None
-        key = job.key
+        key = job.key(self.code)
         try:
             meta = msgspec.json.decode((self.folder / f"{key}.json").read_bytes(), type=LayoutMeta)
             if any(self._current(path) != digest for path, digest in meta.reads.items()):
@@ -93,7 +102,7 @@ class PrintCache:
         self, job: PrintJob, fitted: engine.Fitted, reads: dict[str, str], problems: list[str]
     ) -> PrintResult:
         self.folder.mkdir(parents=True, exist_ok=True)
-        key = job.key
+        key = job.key(self.code)
         pdf_file = self.folder / f"{key}.pdf"
         _write_atomically(pdf_file, fitted.pdf)
         meta = LayoutMeta(

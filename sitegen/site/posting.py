@@ -12,7 +12,7 @@ or a `poster:` map). Any other current notice gets one on demand, with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sitegen.model import Board, Community, Notice, PostingRound
@@ -103,6 +103,20 @@ def boards_due(view: SiteView) -> list[BoardDue]:
                 BoardDue(community, board, posted, overflow, put_up, keep, take_down, last, gone)
             )
     return due_boards
+
+
+def turns(view: SiteView) -> list[datetime]:
+    """The moments at which what boards_due and choose_posters answer changes, besides
+    the notices' own states (visibility.turns): a notice stops being new or leaves the
+    recent window, an expired one leaves the take-down list, a recorded round becomes
+    a board's last. The only comparisons with `now` those make."""
+    moments = []
+    recent = recent_window(view)
+    for notice in view.content.notices:
+        moments += [notice.date + NEW_WITHIN, notice.date + recent]
+        if notice.expires is not None:
+            moments.append(notice.expires + TAKE_DOWN_WITHIN)
+    return moments + [round_.date for round_ in view.content.postings]
 
 
 @dataclass(frozen=True)

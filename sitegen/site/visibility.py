@@ -54,3 +54,14 @@ def is_current(notice: Notice, now: datetime, flags: Flags) -> bool:
 def campaign_is_live(campaign: Campaign, now: datetime) -> bool:
     started = campaign.start is None or campaign.start <= now
     return started and (campaign.end is None or campaign.end > now)
+
+
+def notice_turns(notice: Notice) -> list[datetime]:
+    """The moments at which a notice's state changes: the only ones `state`,
+    `is_published` and `is_current` compare `now` with."""
+    return [moment for moment in (notice.date, notice.expires) if moment is not None]
+
+
+def campaign_turns(campaign: Campaign) -> list[datetime]:
+    """The moments at which `campaign_is_live` changes its answer."""
+    return [moment for moment in (campaign.start, campaign.end) if moment is not None]

@@ -28,7 +28,6 @@ from sitegen.progress import Progress
 if TYPE_CHECKING:  # handed in by the build: see incremental/print_cache.py
     from sitegen.incremental.print_cache import PrintCache
 
-CACHE_VERSION = "4"  # 4: fonts with CID = glyph index; the check for printing
 IN_FLIGHT_PER_WORKER = 4
 WAITING_MAX = 256  # results held back to keep the order: memory stays bounded
 
@@ -43,10 +42,11 @@ class PrintJob:
     shop: bool = False  # finished as PDF/X-4 for a print shop
     bleed_mm: float = 0.0  # for a print shop: how far the bleed reaches past the trim
 
-    @property
-    def key(self) -> str:
+    def key(self, code: str) -> str:
+        """The job's cache key: everything it is made from, with the `code` that makes
+        it (incremental/code_version.py: print's modules and the libraries)."""
         text = (
-            f"{CACHE_VERSION}\0{self.pdf_path}\0{self.fit_paper}\0{self.fonts}\0"
+            f"{code}\0{self.pdf_path}\0{self.fit_paper}\0{self.fonts}\0"
             f"{self.shop}\0{self.bleed_mm}\0{self.html}"
         )
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -58,9 +58,6 @@ def planned_outputs(view: SiteView, on_demand: Notice | None = None) -> list[Out
     return [Output(path, source) for pdf, source in made for path in (pdf, html_path(pdf))]
 
 
-QR_VERSION = "2"  # 2: a quiet zone of four modules
-
-
 def qr_data_uri(address: str) -> str:
     """A vector (SVG) QR code of `address`, as a data: URI, with its quiet zone of four
     modules (scanners need it to find the code; the footer's rule is closer)."""
@@ -72,6 +69,7 @@ class PrintPlanner:
         self.renderer = renderer
         self.view = renderer.view
         self.qr = qr
+        self.reads: set[str] = set()  # what every print render looked at (`now`'s parts)
 
     # --- what is due ---------------------------------------------------------
 
@@ -103,6 +101,7 @@ class PrintPlanner:
             template,
             here,
             theme,
+            self.reads,
             shop=shop,
             shop_palette=Markup(cmyk.palette_declarations(theme)) if shop else "",
             made_at=made_at,

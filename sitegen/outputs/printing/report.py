@@ -30,6 +30,7 @@ class PrintReport:
     left_out: int = 0  # current notices without a poster (made on demand only)
     recent_days: int = 7
     shop: bool = False
+    reads: set[str] = field(default_factory=set)  # what the print renders looked at
 
     @property
     def pdfs(self) -> int:

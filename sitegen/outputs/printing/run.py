@@ -24,7 +24,6 @@ from sitegen.site import urls
 if TYPE_CHECKING:  # handed in by the build
     from sitegen.incremental.print_cache import PrintCache
 
-PACK_VERSION = "3"  # 2: subset tags named by each subset's content; 3: checked
 Write = Callable[[str, bytes], None]  # output path, bytes
 
 
@@ -161,6 +160,7 @@ def make_print(
 
         for result in run(other_jobs()):
             keep(result)
+    report.reads = planner.reads
     return report
 
 
@@ -175,7 +175,7 @@ def _cached_qr(cache: PrintCache):
 
     def qr(address: str) -> str:
         if address not in made:
-            key = hashlib.sha256(f"qr\0{plan.QR_VERSION}\0{address}".encode()).hexdigest()
+            key = cache.key_of(b"qr", address.encode())
             stored = cache.load_bytes(key)
             made[address] = stored.decode() if stored is not None else plan.qr_data_uri(address)
             if stored is None:
@@ -194,7 +194,7 @@ def _merge(
     The fonts are the posters' own, checked with them; the pack's boxes and marks are
     checked here."""
     digests = b"".join(hashlib.sha256(f.read_bytes()).digest() for f in pdf_files)
-    key = hashlib.sha256(f"pack\0{PACK_VERSION}\0{shop}\0".encode() + digests).hexdigest()
+    key = cache.key_of(b"pack", repr(shop).encode(), digests)
     merged_before = cache.load_bytes(key)
     checked_before = cache.load_bytes(key + "-problems")
     if merged_before is not None and checked_before is not None:
