@@ -8,15 +8,19 @@ agree file by file, PDFs included where print is on."""
 
 from __future__ import annotations
 
+import os
 import random
+import re
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import NOW, REPO, run_sitegen
 
-ROUNDS = 10
-PRINT_ROUNDS = 4
+# SITEGEN_RANDOM_ROUNDS=200 for a long run (a benchmark, not the suite's).
+ROUNDS = int(os.environ.get("SITEGEN_RANDOM_ROUNDS", "10"))
+PRINT_ROUNDS = int(os.environ.get("SITEGEN_RANDOM_PRINT_ROUNDS", "4"))
 MOMENTS = (
     NOW,
     "2026-11-23T10:00:00+08:00",
@@ -51,9 +55,11 @@ def edit_body(site: Path, rng: random.Random) -> str:
 def add_notice(site: Path, rng: random.Random) -> str:
     number = rng.randint(1, 9999)
     path = site / f"content/notices/2026-11-19-new-{number}.md"
+    community = sorted((site / "content/communities").glob("*.yaml"))[0].stem
+    other = sorted((site / "content/notices").glob("2026-11-1*.md"))[0].name  # renamed, maybe
     path.write_text(
         f"---\ntitle: 新通知{number}\ndate: 2026-11-19 10:00\ncategory: 通知\ntags: [新标签{number % 3}]\n"
-        "communities: [longchi]\n---\n各位居民：详见[停水通知](2026-11-18-water-outage.md)。\n",
+        f"communities: [{community}]\n---\n各位居民：详见[另一则通知]({other})。\n",
         encoding="utf-8",
     )
     return f"added {path.name}"
@@ -127,7 +133,7 @@ def edit_site_template(site: Path, rng: random.Random) -> str:
 
 
 def edit_campaign(site: Path, rng: random.Random) -> str:
-    campaign = site / "content/campaigns/jia.md"
+    campaign = next((site / "content/campaigns").glob("*.md"))  # renamed, maybe
     text = campaign.read_text(encoding="utf-8")
     end = rng.choice(["2026-11-22", "2026-12-31", "2027-01-31"])
     text = "\n".join(
@@ -181,7 +187,92 @@ def edit_poster(site: Path, rng: random.Random) -> str:
     return f"{notice.name}: an A3 poster"
 
 
+def _mend_links(site: Path, old_name: str, new_name: str) -> None:
+    """Every Markdown link to a file called `old_name` made to name `new_name`, as staff
+    mend the links after renaming a file."""
+    pattern = re.compile(r"(\]\([^)\s]*?)" + re.escape(old_name) + r"(?=[)#])")
+    for path in (site / "content").rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        mended = pattern.sub(lambda found: found.group(1) + new_name, text)
+        if mended != text:
+            path.write_text(mended, encoding="utf-8")
+
+
+def _renamed(path: Path, rng: random.Random) -> Path:
+    return path.with_name(f"{path.stem}-{rng.randint(1, 999)}{path.suffix}")
+
+
+def rename_notice(site: Path, rng: random.Random) -> str:
+    notice = rng.choice(sorted((site / "content/notices").glob("*.md")))
+    new = _renamed(notice, rng)
+    notice.rename(new)
+    _mend_links(site, notice.name, new.name)
+    return f"renamed {notice.name} to {new.name}"
+
+
+def rename_page(site: Path, rng: random.Random) -> str:
+    page = rng.choice(sorted((site / "content/pages").glob("*.md")))
+    new = _renamed(page, rng)
+    page.rename(new)
+    _mend_links(site, page.name, new.name)
+    return f"renamed page {page.name} to {new.name}"
+
+
+def rename_asset(site: Path, rng: random.Random) -> str:
+    asset = rng.choice(sorted((site / "content/assets").glob("*.svg")))
+    new = _renamed(asset, rng)
+    asset.rename(new)
+    _mend_links(site, asset.name, new.name)
+    return f"renamed asset {asset.name} to {new.name}"
+
+
+def _rename_everywhere(site: Path, pattern: str, old: str, new: str) -> None:
+    """`old` made `new` in every line of content/ that `pattern` (a regular expression
+    with {slug}) finds: the references to a renamed campaign or community."""
+    found = re.compile(pattern.format(slug=re.escape(old)))
+    for path in [*(site / "content").rglob("*.md"), *(site / "content").rglob("*.yaml")]:
+        text = path.read_text(encoding="utf-8")
+        mended = found.sub(lambda match: match.group(0).replace(old, new), text)
+        if mended != text:
+            path.write_text(mended, encoding="utf-8")
+
+
+def rename_campaign(site: Path, rng: random.Random) -> str:
+    campaign = next((site / "content/campaigns").glob("*.md"))
+    new = _renamed(campaign, rng)
+    campaign.rename(new)
+    _mend_links(site, campaign.name, new.name)
+    _rename_everywhere(site, r"(?m)^campaign: {slug}$", campaign.stem, new.stem)
+    return f"renamed campaign {campaign.stem} to {new.stem}"
+
+
+def rename_community(site: Path, rng: random.Random) -> str:
+    profile = rng.choice(sorted((site / "content/communities").glob("*.yaml")))
+    new = profile.with_name(f"{profile.stem}x{rng.randint(1, 99)}.yaml")
+    profile.rename(new)
+    _rename_everywhere(site, r"(?m)^(communities: .*|board: ){slug}\b.*$", profile.stem, new.stem)
+    _rename_everywhere(site, r"\b{slug}(?=[,\]/])", profile.stem, new.stem)
+    return f"renamed community {profile.stem} to {new.stem}"
+
+
+def rename_theme_file(site: Path, rng: random.Random) -> str:
+    """The campaign theme's logo renamed, and theme.yaml told."""
+    static = site / "themes/jia/static"
+    logo = next(static.glob("logo*.svg"))
+    new = _renamed(logo, rng)
+    logo.rename(new)
+    theme = site / "themes/jia/theme.yaml"
+    theme.write_text(theme.read_text("utf-8").replace(logo.name, new.name), encoding="utf-8")
+    return f"renamed the campaign theme's {logo.name} to {new.name}"
+
+
 EDITS = [
+    rename_notice,
+    rename_page,
+    rename_asset,
+    rename_campaign,
+    rename_community,
+    rename_theme_file,
     edit_title,
     edit_body,
     add_notice,
@@ -195,16 +286,27 @@ EDITS = [
     edit_asset,
     edit_site_template,
 ]
-PRINT_EDITS = [edit_title, edit_body, edit_poster, edit_community, add_community, edit_campaign]
+PRINT_EDITS = [
+    edit_title,
+    edit_body,
+    edit_poster,
+    edit_community,
+    add_community,
+    edit_campaign,
+    rename_notice,
+    rename_community,
+]
 TEMPLATE_ROUND = 4  # from this round on, pages of the campaign theme use its own base.html
 
 
-def build_both(site: Path, clean: Path, args: list[str], what: str) -> None:
+def build_both(
+    site: Path, clean: Path, args: list[str], what: str, env: dict | None = None
+) -> None:
     """Build incrementally into site/output and from nothing into `clean`: the same files."""
-    built = run_sitegen("build", str(site), *args)
+    built = run_sitegen("build", str(site), *args, env=env)
     assert built.returncode == 0, f"{what}: {built.stderr}"
     shutil.rmtree(clean, ignore_errors=True)
-    fresh = run_sitegen("build", str(site), "--out", str(clean), *args, "--no-cache")
+    fresh = run_sitegen("build", str(site), "--out", str(clean), *args, "--no-cache", env=env)
     assert fresh.returncode == 0, fresh.stderr
     mine, theirs = files(site / "output"), files(clean)
     assert sorted(mine) == sorted(theirs), f"{what}: different files"
@@ -219,21 +321,44 @@ def scratch_site(tmp_path: Path) -> Path:
     return site
 
 
+def upgrade_library(libraries: Path, rng: random.Random) -> str:
+    """A library upgraded, as pip leaves it: a new version in its .dist-info's name."""
+    for old in libraries.glob("*.dist-info"):
+        old.rename(libraries / f"example_library-{rng.randint(1, 9999)}.dist-info")
+        return "a library upgraded"
+    (libraries / "example_library-1.dist-info").mkdir(parents=True)
+    return "a library installed"
+
+
+def later_in_the_window(now: str) -> str:
+    """A moment an hour after `now`: mostly inside the stretch in which nothing turns."""
+    return (datetime.fromisoformat(now) + timedelta(hours=1)).isoformat()
+
+
 @pytest.mark.parametrize("seed", [20261127, 7, 2036])
 def test_random_edits_build_the_same_as_a_clean_build(tmp_path: Path, seed: int) -> None:
     site = scratch_site(tmp_path)
     rng = random.Random(seed)
-    first = run_sitegen("build", str(site), "--now", NOW, "--no-print")
+    libraries = tmp_path / "libraries"
+    libraries.mkdir()
+    env = {"PYTHONPATH": f"{libraries}{os.pathsep}{REPO}"}
+    first = run_sitegen("build", str(site), "--now", NOW, "--no-print", env=env)
     assert first.returncode == 0, first.stderr
     for round_number in range(1, ROUNDS + 1):
-        edit = edit_theme_template if round_number == TEMPLATE_ROUND else rng.choice(EDITS)
-        what = edit(site, rng)
+        if round_number == TEMPLATE_ROUND:
+            what = edit_theme_template(site, rng)
+        elif rng.random() < 0.08:
+            what = upgrade_library(libraries, rng)
+        else:
+            what = rng.choice(EDITS)(site, rng)
         now = rng.choice(MOMENTS)  # time is an input too: notices expire between rounds
         flags = rng.choice(FLAGS)
         args = ["--now", now, "--no-print", *flags]
-        build_both(
-            site, tmp_path / "clean", args, f"seed {seed} round {round_number} ({what}, {args})"
-        )
+        when = f"seed {seed} round {round_number}"
+        build_both(site, tmp_path / "clean", args, f"{when} ({what}, {args})", env)
+        if rng.random() < 0.3:  # built again, nothing edited, an hour later
+            args = ["--now", later_in_the_window(now), "--no-print", *flags]
+            build_both(site, tmp_path / "clean", args, f"{when}, an hour on ({args})", env)
 
 
 def test_random_edits_with_print_build_the_same_as_a_clean_build(tmp_path: Path) -> None:
