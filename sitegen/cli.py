@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.errors import ContentError, Diagnostic, UserError, fault_message, refuse_warnings
+from sitegen.errors import ContentError, Diagnostic, UserError, fault_message
 from sitegen.site.visibility import Flags
 
 
@@ -57,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     _strict_argument(build)
     build.set_defaults(run=_run_build)
 
-    check = commands.add_parser("check", help="check the content as a build would, writing nothing")
+    check = commands.add_parser(
+        "check", help="check the content as a build with print would, writing nothing to output/"
+    )
     _site_arguments(check)
     _strict_argument(check)
     check.set_defaults(run=_run_check)
@@ -331,16 +333,36 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from sitegen.pipeline import check
+    """The whole build, pages and print, into the cache folder instead of output/: so
+    `check` finds exactly what `build` would (and fills the caches a build then uses)."""
+    from sitegen.build import build
+    from sitegen.incremental.cache_db import CACHE_DIR
+    from sitegen.sitefolder.sitefiles import list_content_files
 
-    view, warnings = check(args.site, _now(args.now, args.site))
-    if args.strict:
-        refuse_warnings(warnings)
-    _print_diagnostics(warnings)
+    report = build(
+        args.site,
+        args.site / CACHE_DIR / "check",
+        datetime.now(UTC) if args.now is None else _now(args.now, args.site),
+        Flags(),
+        strict=args.strict,
+    )
+    if report.warnings:
+        print("\n".join(report.warnings), file=sys.stderr)
+    files = list_content_files(args.site / "content").files
+    counts = {
+        folder: sum(1 for path in files if path.startswith(f"{folder}/") and path.endswith(ends))
+        for folder, ends in (
+            ("notices", ".md"),
+            ("communities", (".yaml", ".yml")),
+            ("campaigns", ".md"),
+            ("pages", ".md"),
+        )
+    }
+    count = len(report.warnings)
     print(
-        f"checked {len(view.content.notices)} notices, {len(view.content.communities)} communities, "
-        f"{len(view.content.campaigns)} campaigns, {len(view.content.pages)} pages: "
-        f"no errors, {len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        f"checked {counts['notices']} notices, {counts['communities']} communities, "
+        f"{counts['campaigns']} campaigns, {counts['pages']} pages, as a build with print "
+        f"would make them: no errors, {count} warning{'s' if count != 1 else ''}"
     )
     return 0
 

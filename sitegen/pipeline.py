@@ -1,8 +1,9 @@
 """The pipeline: load -> view at `now` -> plan -> check the plan -> keep what is
 still right -> render and write the rest -> commit.
 
-build.py runs it, once the build record has shown there is something to do;
-`sitegen check` runs its first two steps and `sitegen print` the print outputs only."""
+build.py runs it, once the build record has shown there is something to do (for
+`sitegen build`, and for `sitegen check`, which builds into the cache folder);
+`sitegen print` runs the print outputs only."""
 
 from __future__ import annotations
 
@@ -80,13 +81,6 @@ def load_view(
         raise ContentError(diagnostics.sorted())
     _check_links_to_unpublished(view, diagnostics)
     return view, diagnostics.sorted()
-
-
-def check(site_dir: Path, now: datetime) -> tuple[SiteView, list[Diagnostic]]:
-    """Everything a build would check, print included, writing nothing (`sitegen check`)."""
-    view, warnings = load_view(site_dir, now, keep_cache=False)
-    check_plan(plan(Renderer(view, with_print=True)) + planned_outputs(view))
-    return view, warnings
 
 
 def run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -368,3 +369,26 @@ def test_a_build_with_nothing_to_do_loads_none_of_the_pipeline(make_site) -> Non
     assert "sitegen.pipeline" in modules_loaded_by_a_build(*at_now)
     assert "sitegen.pipeline" in modules_loaded_by_a_build()  # at the present moment
     assert modules_loaded_by_a_build() & lighter == set()
+
+
+def test_check_reports_every_warning_a_build_with_print_gives(tmp_path: Path) -> None:
+    """`check` is the whole build, print included, into the cache folder: the same
+    warnings as `build`, in the same order; `--strict` fails both alike."""
+    site = tmp_path / "site"
+    for name in ("content", "themes"):
+        shutil.copytree(REPO / name, site / name)
+    notice = site / "content/notices/2026-11-18-water-outage.md"
+    text = notice.read_text("utf-8")
+    notice.write_text(text.replace("title: ", "title: 𪚥", 1), encoding="utf-8")  # no font has it
+    checked = run_sitegen("check", str(site), "--now", NOW)
+    assert checked.returncode == 0, checked.stderr
+    assert "the poster's font cannot draw 𪚥" in checked.stderr
+    assert "is not fit for printing" in checked.stderr or "does not fit one" in checked.stderr
+    assert not (site / "output").exists()
+    built = run_sitegen("build", str(site), "--now", NOW)
+    assert built.returncode == 0, built.stderr
+    assert checked.stderr == built.stderr
+    strict_check = run_sitegen("check", str(site), "--now", NOW, "--strict")
+    strict_build = run_sitegen("build", str(site), "--now", NOW, "--strict")
+    assert strict_check.returncode == strict_build.returncode == 1
+    assert strict_check.stderr == strict_build.stderr
