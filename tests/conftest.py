@@ -96,6 +96,13 @@ def serving_address(process: subprocess.Popen, base: str = "/") -> str:
     raise AssertionError("sitegen serve did not say where it serves")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/external/ is an external test (see pyproject.toml)."""
+    for item in items:
+        if "external" in item.path.parts:
+            item.add_marker(pytest.mark.external)
+
+
 @pytest.fixture(autouse=True)
 def user_settings(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import NOW, REPO, run_sitegen, tree_digest
 from lxml import html as lxml_html
 
@@ -371,6 +372,7 @@ def test_a_build_with_nothing_to_do_loads_none_of_the_pipeline(make_site) -> Non
     assert modules_loaded_by_a_build() & lighter == set()
 
 
+@pytest.mark.print
 def test_check_reports_every_warning_a_build_with_print_gives(tmp_path: Path) -> None:
     """`check` is the whole build, print included, into the cache folder: the same
     warnings as `build`, in the same order; `--strict` fails both alike."""

@@ -18,6 +18,8 @@ from conftest import NOW, needs_tools, run_sitegen
 from PIL import Image
 from test_print import PAPER_PT, fonts, page_sizes, raster, same_size, squeeze, text
 
+pytestmark = pytest.mark.print
+
 tools_present = needs_tools("pdfinfo", "pdffonts", "pdftoppm", "pdftotext")
 
 DPI = 150

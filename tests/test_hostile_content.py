@@ -12,6 +12,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
 from conftest import NOW, REPO, run_sitegen, serving_address
 
 NOTICE = "content/notices/2026-11-18-停水通知.md"
@@ -55,6 +56,7 @@ def append(site: Path, text: str) -> None:
     path.write_text(path.read_text("utf-8") + text, encoding="utf-8")
 
 
+@pytest.mark.print
 def test_print_lays_out_only_the_sites_own_pictures_whatever_the_spelling(make_site) -> None:
     site = make_site()
     path = site / NOTICE  # still current when the preview builds, as of today
@@ -104,6 +106,7 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO)}
 
 
+@pytest.mark.print
 def test_a_refused_fetch_during_layout_is_a_warning_naming_the_notice(make_site) -> None:
     """A theme's print template asking for an address print never fetches: the poster
     is made without it, and the warning names the notice."""

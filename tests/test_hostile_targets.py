@@ -357,6 +357,7 @@ def fuzz(site: Site, target_url: str, target: Path, tmp_path: Path, rounds: int,
     return refused
 
 
+@pytest.mark.slow
 def test_fuzzed_hostile_manifests_never_reach_outside_the_target(
     fuzz_site: Site, open_ftp, ssh_server: SshServer, tmp_path: Path, monkeypatch
 ) -> None:

@@ -19,8 +19,8 @@ import pytest
 from conftest import NOW, REPO, run_sitegen
 
 # SITEGEN_RANDOM_ROUNDS=200 for a long run (a benchmark, not the suite's).
-ROUNDS = int(os.environ.get("SITEGEN_RANDOM_ROUNDS", "10"))
-PRINT_ROUNDS = int(os.environ.get("SITEGEN_RANDOM_PRINT_ROUNDS", "4"))
+ROUNDS = int(os.environ.get("SITEGEN_RANDOM_ROUNDS", "6"))
+PRINT_ROUNDS = int(os.environ.get("SITEGEN_RANDOM_PRINT_ROUNDS", "2"))
 MOMENTS = (
     NOW,
     "2026-11-23T10:00:00+08:00",
@@ -335,6 +335,7 @@ def later_in_the_window(now: str) -> str:
     return (datetime.fromisoformat(now) + timedelta(hours=1)).isoformat()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [20261127, 7, 2036])
 def test_random_edits_build_the_same_as_a_clean_build(tmp_path: Path, seed: int) -> None:
     site = scratch_site(tmp_path)
@@ -361,16 +362,21 @@ def test_random_edits_build_the_same_as_a_clean_build(tmp_path: Path, seed: int)
             build_both(site, tmp_path / "clean", args, f"{when}, an hour on ({args})", env)
 
 
-def test_random_edits_with_print_build_the_same_as_a_clean_build(tmp_path: Path) -> None:
+@pytest.mark.slow
+@pytest.mark.print
+@pytest.mark.parametrize("seed", [1127, 2027])
+def test_random_edits_with_print_build_the_same_as_a_clean_build(tmp_path: Path, seed: int) -> None:
     """Posters, board packs, banners and leaflets too, byte for byte."""
     site = scratch_site(tmp_path)
-    rng = random.Random(1127)
+    rng = random.Random(seed)
     first = run_sitegen("build", str(site), "--now", NOW)
     assert first.returncode == 0, first.stderr
     for round_number in range(1, PRINT_ROUNDS + 1):
         what = rng.choice(PRINT_EDITS)(site, rng)
         args = ["--now", rng.choice(MOMENTS), *rng.choice(FLAGS)]
-        build_both(site, tmp_path / "clean", args, f"round {round_number} ({what}, {args})")
+        build_both(
+            site, tmp_path / "clean", args, f"seed {seed} round {round_number} ({what}, {args})"
+        )
     assert any(name.endswith(".pdf") for name in files(site / "output"))
 
 
@@ -428,7 +434,8 @@ class _Showing(random.Random):
         return self.shown
 
 
-def test_an_upgraded_print_library_makes_the_pdfs_again(tmp_path: Path) -> None:
+@pytest.mark.print
+def test_an_upgraded_print_library_makes_the_pdfs_again(tmp_path: Path, make_site) -> None:
     """WeasyPrint upgraded as pip leaves it (its files changed, and its version in the
     name of its .dist-info folder; here a copy of it, first on the path, whose default
     style sheet changed) makes every PDF again."""
@@ -438,7 +445,7 @@ def test_an_upgraded_print_library_makes_the_pdfs_again(tmp_path: Path) -> None:
     shutil.copytree(Path(weasyprint.__file__).parent, libraries / "weasyprint")
     (libraries / "weasyprint-70.0.dist-info").mkdir()
     env = {"PYTHONPATH": f"{libraries}:{REPO}"}
-    site = scratch_site(tmp_path)
+    site = make_site()  # a poster, a board pack and the posting list
     args = ["--now", NOW]
     first = run_sitegen("build", str(site), *args, env=env)
     assert first.returncode == 0, first.stderr
@@ -463,7 +470,8 @@ print(fingerprint(PARSE), fingerprint(PAGES), fingerprint(PRINT))
 """
 
 
-def test_each_kind_of_output_is_keyed_by_the_code_that_makes_it(tmp_path: Path) -> None:
+@pytest.mark.print
+def test_each_kind_of_output_is_keyed_by_the_code_that_makes_it(tmp_path: Path, make_site) -> None:
     """Found from the import graph: a print module's change is in the PDFs' keys only, a
     page module's in the pages' only, the Markdown converter's in both (they show the
     bodies it makes). Then a build after a change to print code lays out every PDF."""
@@ -497,7 +505,7 @@ def test_each_kind_of_output_is_keyed_by_the_code_that_makes_it(tmp_path: Path) 
     last = fingerprints()
     assert all(new != old for new, old in zip(last, again, strict=True))
 
-    site = scratch_site(tmp_path)
+    site = make_site()
     env = {"PYTHONPATH": str(code)}  # run from tmp_path: not the checkout's own sitegen
     assert run_sitegen("build", str(site), "--now", NOW, env=env, cwd=tmp_path).returncode == 0
     touch("outputs/printing/verify.py")

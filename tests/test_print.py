@@ -29,6 +29,8 @@ import yaml
 from conftest import MINIMAL_SITE, NOW, REPO, Run, needs_tools, run_sitegen
 from lxml import html as lxml_html
 
+pytestmark = pytest.mark.print
+
 LATER = "2026-11-23T10:00:00+08:00"  # the day after the water-outage notice expires
 WATER_OUTAGE = "2026-11-18-water-outage.md"
 

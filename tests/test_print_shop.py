@@ -17,6 +17,8 @@ from conftest import NOW, REPO, needs_tools, run_sitegen, write_site
 from PIL import Image
 from pypdf import PdfReader
 
+pytestmark = pytest.mark.print
+
 MM_PT = 72 / 25.4
 
 SITE = {

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import NOW, REPO, run_sitegen
 from publishing import (
     FTP_ENV,
@@ -131,6 +132,7 @@ def test_an_output_built_with_drafts_or_out_of_date_is_refused(site: Site, tmp_p
     assert not (tmp_path / "www").exists()
 
 
+@pytest.mark.slow
 def test_a_publish_killed_mid_upload_is_finished_by_the_next(site: Site, tmp_path: Path) -> None:
     """The server takes 64 KB/s, so the fonts alone take minutes; the publish is killed
     a few seconds in. No file ever stands half-written under its real name."""
