@@ -147,7 +147,7 @@ class Document:
     slug: str
     title: str
     source: Path  # relative to the site root, as shown in messages
-    body: Body = field(compare=False, repr=False, metadata={"identity": "skip"})
+    body: Body = field(compare=False, repr=False)
     summary: str
     links: frozenset[str]  # content paths the body links to ("notices/a.md", "assets/x.svg")
     digest: str  # SHA-256 of the source file's text: equal digests, equal bodies
@@ -341,3 +341,5 @@ class SiteContent:
     theme: Theme
     campaign_themes: dict[str, Theme]  # campaign slug -> its theme
     postings: tuple[PostingRound, ...] = ()  # content/postings.yaml, in the file's order
+    # The files of each theme folder's static/ the site and its campaigns use, by folder.
+    static_files: dict[Path, tuple[str, ...]] = field(default_factory=dict)

@@ -29,20 +29,19 @@ from sitegen.incremental.parse_cache import ParseCache
 from sitegen.incremental.print_cache import PrintCache
 from sitegen.incremental.record import BuildRecord, BuildRecords, Made, stamps_as_left
 from sitegen.incremental.steady import steady_between
-from sitegen.model import Notice, SiteContent
-from sitegen.outputs import feeds, search
-from sitegen.outputs.pages import plan_pages, plan_search_page, plan_short_addresses
+from sitegen.model import Notice
+from sitegen.outputs.moment import MOMENT
 from sitegen.outputs.plan import Output, check_plan
+from sitegen.outputs.planning import plan, plan_copies, resources
 from sitegen.outputs.printing.plan import planned_outputs
 from sitegen.outputs.printing.report import PrintReport
 from sitegen.outputs.printing.run import make_print
 from sitegen.outputs.render import Renderer
 from sitegen.report import BuildReport
 from sitegen.scratch import scratch_folder
-from sitegen.site.urls import static_path
 from sitegen.site.view import SiteView
 from sitegen.site.visibility import NO_FLAGS, Flags
-from sitegen.sitefolder.load import load_site, theme_static_files
+from sitegen.sitefolder.load import load_site
 from sitegen.sitefolder.parse_pool import parse_files
 from sitegen.sitefolder.sitefiles import Listing, Stamp, list_content_files
 from sitegen.writer import (
@@ -128,7 +127,8 @@ def run(
         raise
     report.warnings = [str(warning) for warning in warnings]
     stamps = stamps_as_left(out_dir, made, kept, previous.snapshot if previous else None)
-    reads = {name for _key, names in made.values() for name in names}
+    # What of `now` the outputs read, for the stretch of time with nothing to do.
+    reads = {name for _key, names in made.values() for name in names if name[:3] == MOMENT}
     reads |= report.print.reads if report.print else set()
     return Built(
         report,
@@ -260,54 +260,6 @@ def _current_notice(view: SiteView, name: str) -> Notice:
             "take that line out to print its poster",
         )
     return notice
-
-
-def resources(outputs: list[Output]) -> dict[str, Path]:
-    """The files print HTML may refer to, by their output path."""
-    return {o.path: o.copy_from for o in outputs if o.copy_from is not None}
-
-
-def plan(renderer: Renderer) -> list[Output]:
-    """Every output of the site but print, each with what it is made of."""
-    content: SiteContent = renderer.view.content
-    outputs = plan_pages(renderer)
-    outputs.append(feeds.plan_sitemap(renderer, [o.path for o in outputs]))
-    outputs += feeds.plan_feeds(renderer)
-    # After the sitemap: these are not pages to find.
-    outputs += plan_short_addresses(renderer)
-    if renderer.with_search:
-        outputs.append(plan_search_page(renderer))
-        outputs += search.plan_index(renderer.view)
-    base_url = content.config.base_url
-    outputs.append(
-        Output("robots.txt", "robots.txt", lambda reads: feeds.robots(base_url), made_of="robots")
-    )
-    return outputs + plan_copies(content)
-
-
-def plan_copies(content: SiteContent) -> list[Output]:
-    """The files published as they are: content/assets/ and the themes' static/ files."""
-    copies = [_copy(a, f"content/{a}", content.site_dir / "content" / a) for a in content.assets]
-    return copies + _theme_static(content)
-
-
-def _copy(path: str, made_from: str, source: Path) -> Output:
-    """A file published as it is."""
-    return Output(path, made_from, copy_from=source)
-
-
-def _theme_static(content: SiteContent) -> list[Output]:
-    """The static/ files of every theme folder the site and its campaigns use, once each
-    (never what a link in them leads to outside the site: see sitefiles.py)."""
-    listings: dict[Path, Listing] = {}
-    for theme in (content.theme, *content.campaign_themes.values()):
-        listings.update(theme_static_files(theme, content.site_dir))
-    outputs = []
-    for folder, listing in listings.items():
-        for name in listing.files:
-            path = static_path(folder, name)
-            outputs.append(_copy(path, str(folder / "static" / name), folder / "static" / name))
-    return outputs
 
 
 def _check_links_to_unpublished(view: SiteView, diagnostics: Diagnostics) -> None:

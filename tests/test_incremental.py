@@ -512,3 +512,36 @@ def test_each_kind_of_output_is_keyed_by_the_code_that_makes_it(tmp_path: Path, 
     rebuilt = run_sitegen("build", str(site), "--now", NOW, env=env, cwd=tmp_path)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert " 0 from cache" in rebuilt.stdout, rebuilt.stdout
+
+
+def test_a_site_with_nothing_published_yet_dates_its_feed_by_each_build(make_site) -> None:
+    """Its feed's date is the build's own: two builds a day apart differ there."""
+    site = make_site(
+        {
+            "content/notices/2026-11-18-停水通知.md": "---\ntitle: 停水通知\ndate: 2026-12-01\n---\n停水。\n"
+        }
+    )
+    clean = site.parent / "clean"
+    assert run_sitegen("build", str(site), "--now", "2026-11-20", "--no-print").returncode == 0
+    build_both(site, clean, ["--now", "2026-11-21", "--no-print"], "a day later")
+    assert "2026-11-20T16:00:00Z" in (site / "output/feed.xml").read_text("utf-8")
+
+
+@pytest.mark.print
+def test_a_poster_made_on_demand_is_gone_after_the_next_build(make_site) -> None:
+    """`sitegen print --notice` puts a poster the build does not make; the next build, at
+    another moment, removes it, as a clean build would not have it."""
+    site = make_site(
+        {
+            "content/notices/2026-11-01-旧通知.md": "---\ntitle: 旧通知\ndate: 2026-11-01\n"
+            "expires: 2026-12-31\ncommunities: [huashan]\n---\n正文。\n"
+        }
+    )
+    assert run_sitegen("build", str(site), "--now", NOW).returncode == 0
+    made = run_sitegen("print", str(site), "--now", NOW, "--notice", "2026-11-01-旧通知.md")
+    assert made.returncode == 0, made.stderr
+    poster = site / "output/print/posters/2026-11-01-jiu-tong-zhi.pdf"
+    assert poster.is_file()
+    later = (datetime.fromisoformat(NOW) + timedelta(minutes=5)).isoformat()
+    build_both(site, site.parent / "clean", ["--now", later], "five minutes on")
+    assert not poster.exists()

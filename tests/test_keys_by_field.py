@@ -16,8 +16,9 @@ from conftest import NOW, REPO
 
 from sitegen.incremental.keys import OutputKeys
 from sitegen.model import Body, Campaign, Community, Notice, Page
+from sitegen.outputs.planning import plan
 from sitegen.outputs.render import Renderer
-from sitegen.pipeline import load_view, plan
+from sitegen.pipeline import load_view
 from sitegen.site.view import SiteView
 
 MODEL_TYPES = (Notice, Page, Campaign, Community)

@@ -15,8 +15,9 @@ from sitegen.errors import Diagnostic, SourceRef, UserError, in_order
 from sitegen.incremental.keys import OutputKeys
 from sitegen.incremental.record import BuildRecord, Snapshot, stamps_as_left
 from sitegen.outputs.plan import Output, check_plan
+from sitegen.outputs.planning import plan
 from sitegen.outputs.render import Renderer
-from sitegen.pipeline import load_view, plan
+from sitegen.pipeline import load_view
 from sitegen.site.view import SiteView
 
 

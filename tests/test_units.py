@@ -374,3 +374,50 @@ def test_the_cache_schema_version_follows_its_tables_and_types() -> None:
         f"the cache's tables or types changed ({digest}): bump cache_db.SCHEMA_VERSION "
         "and record the new digest in SCHEMA_OF_VERSION"
     )
+
+
+def test_the_code_fingerprints_follow_the_import_graph() -> None:
+    """The import lines as the fingerprints read them are the imports Python's own parser
+    finds, and every module that plans an output is in a kind's fingerprint."""
+    import ast
+
+    from sitegen.incremental import code_version
+
+    modules = code_version.modules_of()
+    for name, path in modules.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names if alias.name.startswith("sitegen")}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("sitegen"):
+                assert node.level == 0, f"{name}: a relative import the scan does not read"
+                found.add(node.module)
+                found |= {f"{node.module}.{a.name}" for a in node.names} & modules.keys()
+        assert found == set(code_version._imports(name)), name
+    import re
+
+    planners = {
+        name for name, path in modules.items()
+        if re.search(r"\bOutput\(", path.read_text("utf-8")) and name != "sitegen.outputs.plan"
+    }  # fmt: skip
+    kinds = code_version.imported_by(code_version.PAGES) | code_version.imported_by(
+        code_version.PRINT
+    )
+    assert planners and planners <= kinds, planners - kinds
+
+
+def test_a_read_moment_keeps_its_fold_and_copies_read_the_whole() -> None:
+    import copy
+    import pickle
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sitegen.outputs.moment import ReadMoment
+
+    repeated = datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York"), fold=1)
+    reads: set[str] = set()
+    moment = ReadMoment(repeated, reads)
+    assert moment.astimezone(UTC) == repeated.astimezone(UTC)  # 06:30, not 05:30
+    for whole in (copy.copy, copy.deepcopy, lambda m: pickle.loads(pickle.dumps(m))):
+        reads.clear()
+        assert whole(moment) == repeated and reads == {"now"}

@@ -30,7 +30,7 @@ Stamp = tuple[str, int, int]
 # What makes each kind of output: the modules whose imports, followed, are its code.
 # Pages and PDFs show the bodies parsing made (their HTML is in no key of theirs).
 PARSE = ("sitegen.sitefolder.load",)
-PAGES = (*PARSE, "sitegen.outputs.pages", "sitegen.outputs.feeds", "sitegen.outputs.search")
+PAGES = (*PARSE, "sitegen.outputs.planning")
 PRINT = (*PARSE, "sitegen.outputs.printing.run")
 
 _IMPORT = re.compile(
@@ -68,11 +68,16 @@ def fingerprint(entries: tuple[str, ...]) -> str:
 
 @cache
 def installed() -> tuple[str, ...]:
-    """The distributions (name and version) in the folders Python imports from."""
+    """The distributions (name and version) in the folders Python imports from: not
+    the current folder (`python -m` puts it first, `sitegen` does not), nor the
+    checkout sitegen runs from (its own code is known module by module)."""
     found = set()
+    here = {os.getcwd(), str(PACKAGE.parent)}
     for folder in sys.path:
+        if not folder or not os.path.isabs(folder) or folder in here:
+            continue
         try:
-            entries = os.scandir(folder or ".")
+            entries = os.scandir(folder)
         except OSError:
             continue
         with entries:

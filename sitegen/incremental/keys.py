@@ -2,8 +2,9 @@
 renders only outputs whose key changed.
 
 An output is made of three things. The site part is what every output is
-shaped by: the settings, the theme files, sitegen's own code and the libraries
-it renders with. The output declares the rest where it is planned (`made_of`:
+shaped by: the settings, the theme files, and the code that makes pages (the
+sitegen modules they are made by, Python and the libraries installed:
+incremental/code_version.py). The output declares the rest where it is planned (`made_of`:
 a template, its theme and the context it is given) and its render notes what
 else it looked at (`Reads`: view attributes, `now`, where an item's links lead).
 A build records each output's reads; the next one looks up what those same

@@ -175,11 +175,15 @@ class BuildRecords:
     def add_files(self, out_dir: Path, paths: list[str]) -> None:
         """Note files another command (`sitegen print`) put into the output folder, so
         the record still lists everything there: the next build removes what it does
-        not make, and the swap's spare folder is known exactly."""
+        not make, and the swap's spare folder is known exactly. When some are files the
+        build did not make (a poster made on demand), the next build at another moment
+        runs, to remove them."""
         record = self.load()
         if record is None:
             return
         stamps = stamps_as_left(out_dir, paths, {}, None)
+        if stamps.keys() - record.snapshot.outputs.keys():
+            record.snapshot.steady = (record.snapshot.moment, record.snapshot.moment)
         record.snapshot.outputs.update(stamps)
         record.made.update(dict.fromkeys(stamps, (None, ())))
         self.save(record)

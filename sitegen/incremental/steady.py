@@ -8,6 +8,7 @@ which part of `now` it read (outputs/moment.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from sitegen.outputs.moment import same_between
@@ -16,17 +17,15 @@ from sitegen.site.view import SiteView
 
 
 def steady_between(
-    view: SiteView, with_print: bool, reads: set[str] = frozenset()
+    view: SiteView, with_print: bool, reads: Iterable[str] = ()
 ) -> tuple[datetime, datetime]:
     """The stretch of time around `now` in which no notice or campaign changes
     state (nor, with print, what is due on the boards), and no part of `now` an
     output read (`reads`: what the outputs' renders read) changes: a build anywhere
     strictly inside it makes the same site."""
     content = view.content
-    if not content.notices:
-        return view.now, view.now  # an empty site's feed shows the build's time
     start, end = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
-    moment = same_between(view.now, reads)
+    moment = same_between(view.now, set(reads))
     if moment is not None:
         start, end = moment
     changes = posting.turns(view) if with_print else []
@@ -34,9 +33,12 @@ def steady_between(
         changes += visibility.notice_turns(notice)
     for campaign in content.campaigns:
         changes += visibility.campaign_turns(campaign)
+    # By the instant, not the wall clock: two moments of one zone compare by their
+    # clock time, and an hour repeated when a clock goes back would be one.
+    now = view.now.timestamp()
     for turn in changes:
-        if turn <= view.now:
-            start = max(start, turn)
+        if turn.timestamp() <= now:
+            start = max(start, turn, key=datetime.timestamp)
         else:
-            end = min(end, turn)
+            end = min(end, turn, key=datetime.timestamp)
     return start, end

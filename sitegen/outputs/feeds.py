@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from sitegen.model import Notice
+from sitegen.outputs.moment import MOMENT
 from sitegen.outputs.plan import Output
 from sitegen.outputs.render import Renderer
 from sitegen.site import urls
@@ -30,6 +31,8 @@ def _entries(notices: list[Notice]) -> list[Notice]:
 
 
 def _updated(view: SiteView, entries: list[Notice]) -> datetime:
+    """The feed's date: its newest entry's, else the site's newest notice's, else (a
+    site with nothing published yet) the build's own moment."""
     return entries[0].date if entries else (view.notices[0].date if view.notices else view.now)
 
 
@@ -50,6 +53,8 @@ def atom_feed(
     )
     ET.SubElement(feed, f"{{{ATOM}}}id").text = urls.canonical(base, path)
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    if not entries and not view.notices:
+        reads.add(MOMENT)  # its date is the build's: made again by the next build
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(_updated(view, entries))
     ET.SubElement(
         feed,

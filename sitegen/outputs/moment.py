@@ -15,7 +15,6 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 MOMENT = "now"
-PARTS = ("year", "month", "date")  # from coarse to fine; MOMENT is the finest
 
 # What reading an attribute of a moment reads of it; anything not here reads the whole.
 _PART_OF = {
@@ -42,8 +41,8 @@ class ReadMoment(datetime):
 
     def __new__(cls, moment: datetime, reads: set[str], *fields: Any, **named: Any) -> datetime:
         if not isinstance(moment, datetime):
-            # datetime's own methods (replace, astimezone) make a new moment of the
-            # class they are called on, from its fields: a plain datetime, then.
+            # Called with a datetime's fields, as datetime's C code calls the class of
+            # the moment it works on (fromtimestamp, combine on it): a plain one, then.
             return datetime(moment, reads, *fields, **named)  # type: ignore[arg-type]
         made = super().__new__(
             cls,
@@ -83,7 +82,17 @@ class ReadMoment(datetime):
         return datetime(
             *(object.__getattribute__(self, name) for name in _FIELDS),
             tzinfo=object.__getattribute__(self, "tzinfo"),
+            fold=object.__getattribute__(self, "fold"),
         )
+
+    def __copy__(self) -> datetime:
+        return self._whole()
+
+    def __deepcopy__(self, memo: dict) -> datetime:
+        return self._whole()
+
+    def __reduce_ex__(self, protocol):  # type: ignore[override]
+        return self._whole().__reduce_ex__(protocol)
 
     def __eq__(self, other: object) -> bool:
         return self._whole() == other
@@ -151,9 +160,11 @@ def part_of(moment: datetime, name: str) -> str:
 
 
 def same_between(moment: datetime, names: set[str]) -> tuple[datetime, datetime] | None:
-    """The stretch of time around `moment` (start included, end not) in which every
-    read in `names` finds what it finds at `moment`; None when none of them is a read
-    of the moment (any time will do)."""
+    """The stretch of time around `moment`, from its first instant to the first of the
+    next (a day: midnight to midnight), in which every read in `names` finds what it
+    finds at `moment`; None when none of them is a read of the moment (any time will
+    do). A build record counts the stretch strictly between the two: a build at the
+    stroke of midnight is made again at the next."""
     parts = {name.removeprefix(f"{MOMENT}:") for name in names if name.split(":")[0] == MOMENT}
     if not parts:
         return None

@@ -107,7 +107,7 @@ def boards_due(view: SiteView) -> list[BoardDue]:
 
 def turns(view: SiteView) -> list[datetime]:
     """The moments at which what boards_due and choose_posters answer changes, besides
-    the notices' own states (visibility.turns): a notice stops being new or leaves the
+    the notices' own states (visibility.notice_turns): a notice stops being new or leaves the
     recent window, an expired one leaves the take-down list, a recorded round becomes
     a board's last. The only comparisons with `now` those make."""
     moments = []

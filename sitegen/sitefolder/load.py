@@ -131,11 +131,11 @@ def load_site(
             campaign_themes[campaign.slug] = theme
 
     used = [site_theme, *campaign_themes.values()] if site_theme else []
+    static_files: dict[Path, tuple[str, ...]] = {}
     for theme in {t.name: t for t in used}.values():
-        for listings in (
-            theme_static_files(theme, site_dir),
-            theme_template_files(theme, site_dir),
-        ):
+        static = theme_static_files(theme, site_dir)
+        static_files.update({folder: tuple(listing.files) for folder, listing in static.items()})
+        for listings in (static, theme_template_files(theme, site_dir)):
             for listing in listings.values():
                 _report_refused(listing.refused, diagnostics)
 
@@ -154,6 +154,7 @@ def load_site(
         theme=site_theme,
         campaign_themes=campaign_themes,
         postings=tuple(postings),
+        static_files=static_files,
     )
 
 
